@@ -1,0 +1,742 @@
+"""Receive Cal.com webhooks: check the signature, then read the delivery.
+
+Cal.com signs each delivery by computing HMAC-SHA256 over the raw request
+body with the webhook's secret, and sends the lowercase hex digest in the
+``X-Cal-Signature-256`` header. The body is JSON of the form
+``{"triggerEvent": ..., "createdAt": ..., "payload": {...}}``::
+
+    from calcom import webhooks
+
+    event = webhooks.construct_event(
+        body,                                  # raw bytes, exactly as received
+        webhooks.signature_header(headers),
+        secret,
+    )
+    if isinstance(event.payload, webhooks.BookingPayload):
+        print(event.trigger_event, event.payload.uid, event.payload.start_time)
+
+Parsing is lenient on purpose: Cal.com adds triggers and fields over time,
+and a receiver that crashes on a new field loses deliveries. Unknown
+triggers become a :class:`GenericPayload`; every parsed object keeps the
+JSON it came from in ``raw`` and whatever was not mapped to an attribute in
+``extra``. Only a body that is not a JSON object raises
+:class:`WebhookParseError`. Shapes follow Cal.com's default ``2021-10-20``
+payload format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Self, TypeVar
+
+import attrs
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "BookingPayload",
+    "CalVideoNoShowPayload",
+    "DelegationCredentialErrorPayload",
+    "FormPayload",
+    "GenericPayload",
+    "InstantMeetingPayload",
+    "InvalidSignatureError",
+    "MalformedSignatureError",
+    "MissingSignatureError",
+    "NoShowPayload",
+    "OutOfOfficeEntry",
+    "OutOfOfficePayload",
+    "Payload",
+    "Person",
+    "RecordingPayload",
+    "TranscriptLink",
+    "WebhookError",
+    "WebhookEvent",
+    "WebhookObject",
+    "WebhookParseError",
+    "WebhookTrigger",
+    "WebhookVerificationError",
+    "WrongAssignmentReportPayload",
+    "construct_event",
+    "parse",
+    "signature_header",
+    "verify",
+]
+
+SIGNATURE_HEADER = "X-Cal-Signature-256"
+
+# Cal.com puts this in the signature header when the webhook has no secret,
+# so it means "unsigned", not "badly signed".
+_NO_SECRET_PLACEHOLDER = "no-secret-provided"
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+# Header names as HTTP frameworks spell them and as WSGI/CGI environ does.
+_HEADER_KEYS = frozenset({"X_CAL_SIGNATURE_256", "HTTP_X_CAL_SIGNATURE_256"})
+
+
+class WebhookError(ValueError):
+    """Base class for errors raised while receiving a webhook."""
+
+
+class WebhookVerificationError(WebhookError):
+    """The delivery could not be shown to come from Cal.com."""
+
+
+class MissingSignatureError(WebhookVerificationError):
+    """The delivery carries no signature and unsigned deliveries are not allowed."""
+
+
+class MalformedSignatureError(WebhookVerificationError):
+    """The signature header is not a hex-encoded SHA-256 digest."""
+
+
+class InvalidSignatureError(WebhookVerificationError):
+    """The signature does not match the body and secret."""
+
+
+class WebhookParseError(WebhookError):
+    """The body is not a JSON object."""
+
+
+class WebhookTrigger(StrEnum):
+    """Triggers with a known payload shape; others still parse, as plain strings."""
+
+    BOOKING_CREATED = "BOOKING_CREATED"
+    BOOKING_RESCHEDULED = "BOOKING_RESCHEDULED"
+    BOOKING_CANCELLED = "BOOKING_CANCELLED"
+    BOOKING_REQUESTED = "BOOKING_REQUESTED"
+    BOOKING_REJECTED = "BOOKING_REJECTED"
+    BOOKING_PAID = "BOOKING_PAID"
+    BOOKING_PAYMENT_INITIATED = "BOOKING_PAYMENT_INITIATED"
+    BOOKING_NO_SHOW_UPDATED = "BOOKING_NO_SHOW_UPDATED"
+    MEETING_STARTED = "MEETING_STARTED"
+    MEETING_ENDED = "MEETING_ENDED"
+    RECORDING_READY = "RECORDING_READY"
+    RECORDING_TRANSCRIPTION_GENERATED = "RECORDING_TRANSCRIPTION_GENERATED"
+    INSTANT_MEETING = "INSTANT_MEETING"
+    OOO_CREATED = "OOO_CREATED"
+    FORM_SUBMITTED = "FORM_SUBMITTED"
+    FORM_SUBMITTED_NO_EVENT = "FORM_SUBMITTED_NO_EVENT"
+    ROUTING_FORM_FALLBACK_HIT = "ROUTING_FORM_FALLBACK_HIT"
+    AFTER_HOSTS_CAL_VIDEO_NO_SHOW = "AFTER_HOSTS_CAL_VIDEO_NO_SHOW"
+    AFTER_GUESTS_CAL_VIDEO_NO_SHOW = "AFTER_GUESTS_CAL_VIDEO_NO_SHOW"
+    DELEGATION_CREDENTIAL_ERROR = "DELEGATION_CREDENTIAL_ERROR"
+    WRONG_ASSIGNMENT_REPORT = "WRONG_ASSIGNMENT_REPORT"
+    PING = "PING"
+    """Sent by the "Ping test" button in Cal.com's webhook settings."""
+
+
+# --- Verification -----------------------------------------------------------
+
+
+def verify(
+    body: bytes,
+    signature: str | None,
+    secret: str,
+    *,
+    allow_unsigned: bool = False,
+) -> None:
+    """Check that ``body`` was signed by Cal.com with ``secret``.
+
+    ``body`` must be the request body exactly as received: parsing and
+    re-serialising JSON changes the bytes and the signature no longer matches.
+    ``signature`` is the ``X-Cal-Signature-256`` header value (see
+    :func:`signature_header`); an optional ``sha256=`` prefix, surrounding
+    whitespace and upper-case hex are tolerated.
+
+    Cal.com signs only webhooks that have a secret; for the others it sends no
+    header or a placeholder, which counts as missing. Such deliveries raise
+    :class:`MissingSignatureError` unless ``allow_unsigned=True``, which
+    accepts them without any check. Anyone who can reach the endpoint can then
+    forge a delivery, so use it only for webhooks that have no secret. A
+    signature that is present is still checked when ``secret`` is set; with an
+    empty secret and ``allow_unsigned=True`` nothing is checked.
+
+    Raises:
+        TypeError: ``body`` is not bytes.
+        ValueError: ``secret`` is empty and ``allow_unsigned`` is false.
+        MissingSignatureError, MalformedSignatureError, InvalidSignatureError:
+            the delivery fails verification (all are
+            :class:`WebhookVerificationError`).
+    """
+    raw_body = _require_bytes(body)
+    if not secret and not allow_unsigned:
+        raise ValueError("webhook secret is empty; pass the secret set on the Cal.com webhook")
+
+    given = (signature or "").strip()
+    if not given or given == _NO_SECRET_PLACEHOLDER:
+        if allow_unsigned:
+            return
+        raise MissingSignatureError(
+            f"the delivery is not signed: no {SIGNATURE_HEADER} header. Give the Cal.com "
+            "webhook a secret, or pass allow_unsigned=True to accept unsigned deliveries"
+        )
+    if not secret:
+        return  # allow_unsigned with no secret to check against
+
+    if given[:7].lower() == "sha256=":
+        given = given[7:].strip()
+    given = given.lower()
+    if not _HEX_DIGEST.fullmatch(given):
+        # Neither the header value nor the secret goes into the message: both
+        # end up in logs, and the value may be attacker-chosen.
+        raise MalformedSignatureError(
+            f"{SIGNATURE_HEADER} is not a SHA-256 hex digest "
+            f"(expected 64 hex characters, got {len(given)} characters)"
+        )
+    expected = hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, given):
+        raise InvalidSignatureError(
+            f"{SIGNATURE_HEADER} does not match the body: the secret differs or the "
+            "body was changed (it must be the raw bytes as received)"
+        )
+
+
+def signature_header(headers: Mapping[str, object]) -> str | None:
+    """Return the ``X-Cal-Signature-256`` value from ``headers``, or ``None``.
+
+    The name is matched case-insensitively, so a plain ``dict`` works as well
+    as a framework's header object; a WSGI ``environ`` works too.
+    """
+    # Case-insensitive header objects answer this directly.
+    value = headers.get(SIGNATURE_HEADER)
+    if value is None:
+        for name, candidate in headers.items():
+            if isinstance(name, str) and name.upper().replace("-", "_") in _HEADER_KEYS:
+                value = candidate
+                break
+    return value if isinstance(value, str) else None
+
+
+def _require_bytes(body: object) -> bytes:
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    if isinstance(body, str):
+        raise TypeError(
+            "body must be the raw request body as bytes, exactly as received; got str. "
+            "Decoding, re-encoding or re-serialising the JSON changes the bytes that "
+            "were signed"
+        )
+    raise TypeError(f"body must be bytes, got {type(body).__name__}")
+
+
+# --- Parsed objects -----------------------------------------------------------
+
+_M = TypeVar("_M", bound="WebhookObject")
+
+
+class _Reader:
+    """Typed, never-failing reads from a JSON object, remembering the keys used."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+        self._used: set[str] = set()
+
+    def value(self, *names: str) -> Any:
+        """The first non-null value among ``names`` (later names are fallbacks)."""
+        self._used.update(names)
+        for name in names:
+            found = self._data.get(name)
+            if found is not None:
+                return found
+        return None
+
+    def text(self, *names: str) -> str | None:
+        found = self.value(*names)
+        return found if isinstance(found, str) else None
+
+    def integer(self, *names: str) -> int | None:
+        found = self.value(*names)
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+    def flag(self, *names: str) -> bool | None:
+        found = self.value(*names)
+        return found if isinstance(found, bool) else None
+
+    def mapping(self, *names: str) -> dict[str, Any]:
+        found = self.value(*names)
+        return dict(found) if isinstance(found, Mapping) else {}
+
+    def mappings(self, *names: str) -> list[dict[str, Any]]:
+        found = self.value(*names)
+        if not isinstance(found, list):
+            return []
+        return [dict(item) for item in found if isinstance(item, Mapping)]
+
+    def timestamp(self, *names: str) -> datetime | str | None:
+        return _timestamp(self.value(*names))
+
+    def model(self, cls: type[_M], *names: str) -> _M | None:
+        found = self.value(*names)
+        return cls.from_dict(found) if isinstance(found, Mapping) else None
+
+    def models(self, cls: type[_M], *names: str) -> list[_M]:
+        return [cls.from_dict(item) for item in self.mappings(*names)]
+
+    def rest(self) -> dict[str, Any]:
+        return {key: value for key, value in self._data.items() if key not in self._used}
+
+
+def _timestamp(value: object) -> datetime | str | None:
+    """ISO 8601 string to datetime; an unparseable string is kept as it is."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return value
+
+
+@attrs.frozen(kw_only=True)
+class WebhookObject:
+    """A JSON object from a delivery, with typed attributes for known fields.
+
+    ``raw`` is the object as received; ``extra`` holds its fields that have no
+    attribute. ``obj["field"]`` and ``obj.get("field")`` read ``raw``.
+    """
+
+    raw: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build from a JSON object; never raises on missing or odd fields."""
+        reader = _Reader(data)
+        fields = cls._read(reader)
+        return cls(**fields, raw=dict(data), extra=reader.rest())
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.raw[key]
+
+
+@attrs.frozen(kw_only=True)
+class Person(WebhookObject):
+    """An organizer, attendee or user."""
+
+    id: int | None = None
+    name: str | None = None
+    email: str | None = None
+    username: str | None = None
+    time_zone: str | None = None
+    locale: str | None = None
+    phone_number: str | None = None
+    no_show: bool | None = None
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        # Bookings send language as {"locale": "en"}; meeting payloads send locale.
+        language = r.value("language")
+        if isinstance(language, Mapping):
+            language = language.get("locale")
+        return {
+            "id": r.integer("id"),
+            "name": r.text("name"),
+            "email": r.text("email"),
+            "username": r.text("username"),
+            "time_zone": r.text("timeZone"),
+            "locale": language if isinstance(language, str) else r.text("locale"),
+            "phone_number": r.text("phoneNumber"),
+            "no_show": r.flag("noShow"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Payload(WebhookObject):
+    """Base class of every ``WebhookEvent.payload``."""
+
+
+@attrs.frozen(kw_only=True)
+class GenericPayload(Payload):
+    """Payload of a trigger whose shape is not known; read it through ``raw``."""
+
+
+@attrs.frozen(kw_only=True)
+class BookingPayload(Payload):
+    """A booking: the ``BOOKING_*`` triggers (but no-show updates), meetings, ``PING``.
+
+    Trigger-specific fields are ``None`` when the trigger does not send them.
+    """
+
+    uid: str | None = None
+    booking_id: int | None = None
+    type: str | None = None
+    """Event type slug."""
+    title: str | None = None
+    description: str | None = None
+    additional_notes: str | None = None
+    start_time: datetime | str | None = None
+    end_time: datetime | str | None = None
+    status: str | None = None
+    event_type_id: int | None = None
+    location: str | None = None
+    organizer: Person | None = None
+    attendees: list[Person] = attrs.field(factory=list)
+    responses: dict[str, Any] = attrs.field(factory=dict)
+    """Booking form answers, by field name: ``{"name": {"label": ..., "value": ...}}``."""
+    metadata: dict[str, Any] = attrs.field(factory=dict)
+    video_call_data: dict[str, Any] = attrs.field(factory=dict)
+    cancellation_reason: str | None = None
+    cancelled_by: str | None = None
+    rejection_reason: str | None = None
+    reschedule_uid: str | None = None
+    reschedule_start_time: datetime | str | None = None
+    reschedule_end_time: datetime | str | None = None
+    rescheduled_by: str | None = None
+    payment_id: int | None = None
+    payment_data: dict[str, Any] = attrs.field(factory=dict)
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {
+            "uid": r.text("uid"),
+            # MEETING_* send the booking row itself: "id" and "user".
+            "booking_id": r.integer("bookingId", "id"),
+            "type": r.text("type"),
+            "title": r.text("title"),
+            "description": r.text("description"),
+            "additional_notes": r.text("additionalNotes"),
+            "start_time": r.timestamp("startTime"),
+            "end_time": r.timestamp("endTime"),
+            "status": r.text("status"),
+            "event_type_id": r.integer("eventTypeId"),
+            "location": r.text("location"),
+            "organizer": r.model(Person, "organizer", "user"),
+            "attendees": r.models(Person, "attendees"),
+            "responses": r.mapping("responses"),
+            "metadata": r.mapping("metadata"),
+            "video_call_data": r.mapping("videoCallData"),
+            "cancellation_reason": r.text("cancellationReason"),
+            "cancelled_by": r.text("cancelledBy"),
+            "rejection_reason": r.text("rejectionReason"),
+            "reschedule_uid": r.text("rescheduleUid"),
+            "reschedule_start_time": r.timestamp("rescheduleStartTime"),
+            "reschedule_end_time": r.timestamp("rescheduleEndTime"),
+            "rescheduled_by": r.text("rescheduledBy"),
+            "payment_id": r.integer("paymentId"),
+            "payment_data": r.mapping("paymentData"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class TranscriptLink(WebhookObject):
+    """One transcript file of a Cal Video recording."""
+
+    format: str | None = None
+    link: str | None = None
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {"format": r.text("format"), "link": r.text("link")}
+
+
+@attrs.frozen(kw_only=True)
+class RecordingPayload(BookingPayload):
+    """``RECORDING_READY`` and ``RECORDING_TRANSCRIPTION_GENERATED``: a booking plus links."""
+
+    download_link: str | None = None
+    """Recording download link (``RECORDING_READY``)."""
+    recording_link: str | None = None
+    """``downloadLinks.recording`` (``RECORDING_TRANSCRIPTION_GENERATED``)."""
+    transcripts: list[TranscriptLink] = attrs.field(factory=list)
+    """``downloadLinks.transcription`` (``RECORDING_TRANSCRIPTION_GENERATED``)."""
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        links = _Reader(r.mapping("downloadLinks"))
+        return {
+            **super()._read(r),
+            "download_link": r.text("downloadLink"),
+            "recording_link": links.text("recording"),
+            "transcripts": links.models(TranscriptLink, "transcription"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class NoShowPayload(Payload):
+    """``BOOKING_NO_SHOW_UPDATED``: attendees marked (or unmarked) as no-shows."""
+
+    message: str | None = None
+    booking_uid: str | None = None
+    booking_id: int | None = None
+    attendees: list[Person] = attrs.field(factory=list)
+    """Each with ``email`` and ``no_show``."""
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {
+            "message": r.text("message"),
+            "booking_uid": r.text("bookingUid"),
+            "booking_id": r.integer("bookingId"),
+            "attendees": r.models(Person, "attendees"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class CalVideoNoShowPayload(Payload):
+    """``AFTER_HOSTS_CAL_VIDEO_NO_SHOW`` / ``AFTER_GUESTS_CAL_VIDEO_NO_SHOW``."""
+
+    booking_id: int | None = None
+    webhook: dict[str, Any] = attrs.field(factory=dict)
+    """The webhook that fired: ``id``, ``subscriberUrl``, ``time``, ``timeUnit``."""
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {"booking_id": r.integer("bookingId"), "webhook": r.mapping("webhook")}
+
+
+@attrs.frozen(kw_only=True)
+class InstantMeetingPayload(Payload):
+    """``INSTANT_MEETING``: a notification that someone is waiting in an instant meeting."""
+
+    title: str | None = None
+    body: str | None = None
+    url: str | None = None
+    icon: str | None = None
+    type: str | None = None
+    require_interaction: bool | None = None
+    actions: list[dict[str, Any]] = attrs.field(factory=list)
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {
+            "title": r.text("title"),
+            "body": r.text("body"),
+            "url": r.text("url"),
+            "icon": r.text("icon"),
+            "type": r.text("type"),
+            "require_interaction": r.flag("requireInteraction"),
+            "actions": r.mappings("actions"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class OutOfOfficeEntry(WebhookObject):
+    """An out-of-office period; ``to_user`` is who bookings are redirected to, if anyone."""
+
+    id: int | None = None
+    uuid: str | None = None
+    start: datetime | str | None = None
+    end: datetime | str | None = None
+    notes: str | None = None
+    reason: str | None = None
+    emoji: str | None = None
+    reason_id: int | None = None
+    user: Person | None = None
+    to_user: Person | None = None
+    created_at: datetime | str | None = None
+    updated_at: datetime | str | None = None
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        reason = _Reader(r.mapping("reason"))
+        return {
+            "id": r.integer("id"),
+            "uuid": r.text("uuid"),
+            "start": r.timestamp("start"),
+            "end": r.timestamp("end"),
+            "notes": r.text("notes"),
+            "reason": reason.text("reason"),
+            "emoji": reason.text("emoji"),
+            "reason_id": r.integer("reasonId"),
+            "user": r.model(Person, "user"),
+            "to_user": r.model(Person, "toUser"),
+            "created_at": r.timestamp("createdAt"),
+            "updated_at": r.timestamp("updatedAt"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class OutOfOfficePayload(Payload):
+    """``OOO_CREATED``."""
+
+    ooo_entry: OutOfOfficeEntry | None = None
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {"ooo_entry": r.model(OutOfOfficeEntry, "oooEntry")}
+
+
+@attrs.frozen(kw_only=True)
+class FormPayload(Payload):
+    """A routing form submission: ``FORM_SUBMITTED*`` and ``ROUTING_FORM_FALLBACK_HIT``.
+
+    ``FORM_SUBMITTED`` also repeats each answer at the top level of the
+    payload under its field key; those copies land in ``extra``.
+    """
+
+    form_id: str | None = None
+    form_name: str | None = None
+    team_id: int | None = None
+    responses: dict[str, Any] = attrs.field(factory=dict)
+    """Answers by field id: ``{"<field id>": {"label": ..., "value": ...}}``."""
+    response_id: int | None = None
+    """``ROUTING_FORM_FALLBACK_HIT`` only."""
+    fallback_action: dict[str, Any] = attrs.field(factory=dict)
+    """``ROUTING_FORM_FALLBACK_HIT`` only: ``{"type": ..., "value": ...}``."""
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {
+            "form_id": r.text("formId"),
+            "form_name": r.text("formName"),
+            "team_id": r.integer("teamId"),
+            "responses": r.mapping("responses"),
+            "response_id": r.integer("responseId"),
+            "fallback_action": r.mapping("fallbackAction"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class DelegationCredentialErrorPayload(Payload):
+    """``DELEGATION_CREDENTIAL_ERROR``: a delegated calendar credential failed."""
+
+    error_type: str | None = None
+    error_message: str | None = None
+    credential: dict[str, Any] = attrs.field(factory=dict)
+    """``id``, ``type``, ``appId``, ``delegationCredentialId``."""
+    user: Person | None = None
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        error = r.value("error")
+        if isinstance(error, str):
+            error = {"message": error}
+        details = _Reader(error if isinstance(error, Mapping) else {})
+        return {
+            "error_type": details.text("type"),
+            "error_message": details.text("message"),
+            "credential": r.mapping("credential"),
+            "user": r.model(Person, "user"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class WrongAssignmentReportPayload(Payload):
+    """``WRONG_ASSIGNMENT_REPORT``: a host reported a routed booking as misassigned."""
+
+    booking: BookingPayload | None = None
+    reported_by: Person | None = None
+    host: Person | None = None
+    guest: str | None = None
+    """Guest email."""
+    correct_assignee: str | None = None
+    routing_reason: str | None = None
+    additional_notes: str | None = None
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        report = _Reader(r.mapping("report"))
+        return {
+            "booking": r.model(BookingPayload, "booking"),
+            "reported_by": report.model(Person, "reportedBy"),
+            "host": report.model(Person, "host"),
+            "guest": report.text("guest"),
+            "correct_assignee": report.text("correctAssignee"),
+            "routing_reason": report.text("routingReason"),
+            "additional_notes": report.text("additionalNotes"),
+        }
+
+
+_PAYLOAD_TYPES: dict[str, type[Payload]] = {
+    WebhookTrigger.BOOKING_CREATED: BookingPayload,
+    WebhookTrigger.BOOKING_RESCHEDULED: BookingPayload,
+    WebhookTrigger.BOOKING_CANCELLED: BookingPayload,
+    WebhookTrigger.BOOKING_REQUESTED: BookingPayload,
+    WebhookTrigger.BOOKING_REJECTED: BookingPayload,
+    WebhookTrigger.BOOKING_PAID: BookingPayload,
+    WebhookTrigger.BOOKING_PAYMENT_INITIATED: BookingPayload,
+    WebhookTrigger.MEETING_STARTED: BookingPayload,
+    WebhookTrigger.MEETING_ENDED: BookingPayload,
+    WebhookTrigger.PING: BookingPayload,
+    WebhookTrigger.BOOKING_NO_SHOW_UPDATED: NoShowPayload,
+    WebhookTrigger.RECORDING_READY: RecordingPayload,
+    WebhookTrigger.RECORDING_TRANSCRIPTION_GENERATED: RecordingPayload,
+    WebhookTrigger.INSTANT_MEETING: InstantMeetingPayload,
+    WebhookTrigger.OOO_CREATED: OutOfOfficePayload,
+    WebhookTrigger.FORM_SUBMITTED: FormPayload,
+    WebhookTrigger.FORM_SUBMITTED_NO_EVENT: FormPayload,
+    WebhookTrigger.ROUTING_FORM_FALLBACK_HIT: FormPayload,
+    WebhookTrigger.AFTER_HOSTS_CAL_VIDEO_NO_SHOW: CalVideoNoShowPayload,
+    WebhookTrigger.AFTER_GUESTS_CAL_VIDEO_NO_SHOW: CalVideoNoShowPayload,
+    WebhookTrigger.DELEGATION_CREDENTIAL_ERROR: DelegationCredentialErrorPayload,
+    WebhookTrigger.WRONG_ASSIGNMENT_REPORT: WrongAssignmentReportPayload,
+}
+
+
+@attrs.frozen(kw_only=True)
+class WebhookEvent:
+    """One delivery.
+
+    ``trigger_event`` is a :class:`WebhookTrigger` for known triggers (it
+    compares equal to the plain string either way) and ``""`` if absent.
+    ``created_at`` is ``None`` if absent or not ISO 8601; ``raw`` is the
+    whole body.
+    """
+
+    trigger_event: str
+    created_at: datetime | None
+    payload: Payload
+    raw: dict[str, Any] = attrs.field(repr=False)
+
+
+# --- Parsing ------------------------------------------------------------------
+
+
+def parse(body: bytes | str | Mapping[str, Any]) -> WebhookEvent:
+    """Read a delivery into a :class:`WebhookEvent` without checking its signature.
+
+    Accepts the raw body (bytes or str) or already-decoded JSON. Unknown
+    triggers, missing, null or unexpected fields never raise.
+
+    Raises:
+        WebhookParseError: the body is not JSON, or not a JSON object.
+    """
+    if isinstance(body, Mapping):
+        data: object = body
+    elif isinstance(body, str | bytes | bytearray):
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError) as exc:  # ValueError covers bad UTF-8
+            raise WebhookParseError(f"webhook body is not valid JSON: {exc}") from None
+    else:
+        raise TypeError(f"body must be bytes, str or a mapping, got {type(body).__name__}")
+    if not isinstance(data, Mapping):
+        raise WebhookParseError(f"webhook body must be a JSON object, got {type(data).__name__}")
+
+    reader = _Reader(data)
+    trigger = reader.text("triggerEvent") or ""
+    created_at = reader.timestamp("createdAt")
+    payload_type = _PAYLOAD_TYPES.get(trigger, GenericPayload)
+    payload_data = reader.value("payload")
+    return WebhookEvent(
+        trigger_event=WebhookTrigger(trigger) if trigger in _PAYLOAD_TYPES else trigger,
+        created_at=created_at if isinstance(created_at, datetime) else None,
+        payload=payload_type.from_dict(payload_data if isinstance(payload_data, Mapping) else {}),
+        raw=dict(data),
+    )
+
+
+def construct_event(
+    body: bytes,
+    signature: str | None,
+    secret: str,
+    *,
+    allow_unsigned: bool = False,
+) -> WebhookEvent:
+    """:func:`verify` the delivery, then :func:`parse` it.
+
+    Raises what :func:`verify` and :func:`parse` raise.
+    """
+    verify(body, signature, secret, allow_unsigned=allow_unsigned)
+    return parse(_require_bytes(body))
