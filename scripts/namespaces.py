@@ -170,7 +170,7 @@ def walk(node: Node) -> list[Node]:
 
 
 def _endpoint_line(op: Op) -> str:
-    alias = f"_{op.module.replace('.', '__')}"
+    alias = _alias(op)
     args = [
         f"{alias}._get_kwargs,",
         f"{alias}._parse_response,",
@@ -183,11 +183,17 @@ def _endpoint_line(op: Op) -> str:
     if op.comma_params:
         args.append(f"    comma_params={op.comma_params!r},")
     args.append("),")
-    if op.page_params and op.items:
+    paginated = bool(op.page_params and op.items)
+    if paginated:
         args.append("items=lambda page: page.data,")
-    kind = "PaginatedEndpoint" if op.page_params else "Endpoint"
+    kind = "PaginatedEndpoint" if paginated else "Endpoint"
     body = "\n        ".join(args)
     return f'    {op.name} = {kind}(\n        {body}\n    )\n    """{_doc(op)}"""\n'
+
+
+def _alias(op: Op) -> str:
+    # operationIds are unique, so the module name alone is a unique alias.
+    return "_" + op.module.split(".")[1]
 
 
 def _doc(op: Op) -> str:
@@ -210,9 +216,7 @@ def render(node: Node) -> str:
     ]
     for op in sorted(node.ops, key=lambda o: o.module):
         package, module = op.module.split(".")
-        lines.append(
-            f"from ..{GENERATED}.api.{package} import {module} as _{op.module.replace('.', '__')}"
-        )
+        lines.append(f"from ..{GENERATED}.api.{package} import {module} as {_alias(op)}")
     if node.children:
         lines.append("")
         lines.append("if TYPE_CHECKING:")

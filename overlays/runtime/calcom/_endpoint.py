@@ -1,0 +1,391 @@
+"""How a generated endpoint becomes a typed method on a namespace.
+
+A generated endpoint module gives two functions: `_get_kwargs(...)` builds the
+request and `_parse_response(response)` parses a 2xx answer. The namespaces
+(calcom/_resources, generated) bind them with `Endpoint(...)`; this module
+turns that into `cal.bookings.list(...)`, `cal.bookings.list.with_raw_response(...)`,
+`cal.bookings.list.with_options(...)(...)` and, for paginated operations,
+`cal.bookings.list.iter(...)`. ParamSpec keeps each method's exact signature
+for type checkers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
+
+import httpx
+
+if TYPE_CHECKING:
+    from ._client import AsyncCal, Cal
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """Facts about one operation, from the overlaid spec."""
+
+    operation_id: str
+    method: str
+    path: str
+    namespace: str
+    api_version: str | None = None
+    auth: str = "bearer"
+    page_params: tuple[str, str] | None = None
+    """(offset name, page-size name) of the Python parameters, e.g. ("skip", "take")."""
+    comma_params: tuple[str, ...] = ()
+    """Query parameters Cal.com expects as one comma-separated value."""
+
+
+_DEFAULT: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Per-call settings; None means "the client's"."""
+
+    api_version: str | None = None
+    timeout: float | httpx.Timeout | None = _DEFAULT
+    max_retries: int | None = None
+    extra_headers: Mapping[str, str] | None = None
+
+    @property
+    def has_timeout(self) -> bool:
+        return self.timeout is not _DEFAULT
+
+
+NO_OPTIONS = RequestOptions()
+
+
+class APIResponse(Generic[R]):
+    """The raw answer of a call, parsed on demand."""
+
+    __slots__ = ("http_response", "_parse", "_client", "_parsed")
+
+    def __init__(
+        self, http_response: httpx.Response, parse: Callable[[httpx.Response], R], client: Any
+    ) -> None:
+        self.http_response = http_response
+        self._parse = parse
+        self._client = client
+        self._parsed: list[R] = []
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def json(self) -> Any:
+        return self.http_response.json()
+
+    def parse(self) -> R:
+        if not self._parsed:
+            self._parsed.append(self._client._parse(self._parse, self.http_response))
+        return self._parsed[0]
+
+    def __repr__(self) -> str:
+        return f"<APIResponse [{self.status_code}] {self.http_response.request.url.path}>"
+
+
+class SyncResource:
+    """A namespace of a `Cal` client."""
+
+    def __init__(self, client: Cal) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """A namespace of an `AsyncCal` client."""
+
+    def __init__(self, client: AsyncCal) -> None:
+        self._client = client
+
+
+class Endpoint(Generic[P, R]):
+    """Descriptor binding a generated request builder and parser to a namespace."""
+
+    def __init__(
+        self,
+        build: Callable[P, dict[str, Any]],
+        parse: Callable[[httpx.Response], R],
+        operation: Operation,
+    ) -> None:
+        self.build = build
+        self.parse = parse
+        self.operation = operation
+        self.__doc__ = build.__doc__
+        self._name = operation.operation_id
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Endpoint[P, R]: ...
+    @overload
+    def __get__(self, obj: AsyncResource, owner: type) -> AsyncBoundEndpoint[P, R]: ...
+    @overload
+    def __get__(self, obj: SyncResource, owner: type) -> BoundEndpoint[P, R]: ...
+    def __get__(self, obj: object, owner: type) -> Any:
+        if obj is None:
+            return self
+        bound: Any
+        if isinstance(obj, AsyncResource):
+            bound = AsyncBoundEndpoint(self, obj._client, NO_OPTIONS)
+        else:
+            bound = BoundEndpoint(self, obj._client, NO_OPTIONS)  # type: ignore[attr-defined]
+        # Cache on the instance: the next access skips this descriptor entirely.
+        obj.__dict__[self._name] = bound
+        return bound
+
+
+class PaginatedEndpoint(Endpoint[P, R], Generic[P, R, T]):
+    """An endpoint with skip/take paging whose page lists its items in `data`."""
+
+    def __init__(
+        self,
+        build: Callable[P, dict[str, Any]],
+        parse: Callable[[httpx.Response], R],
+        operation: Operation,
+        items: Callable[[R], Sequence[T]],
+    ) -> None:
+        super().__init__(build, parse, operation)
+        self.items = items
+
+    @overload  # type: ignore[override]
+    def __get__(self, obj: None, owner: type) -> PaginatedEndpoint[P, R, T]: ...
+    @overload
+    def __get__(self, obj: AsyncResource, owner: type) -> AsyncBoundPaginatedEndpoint[P, R, T]: ...
+    @overload
+    def __get__(self, obj: SyncResource, owner: type) -> BoundPaginatedEndpoint[P, R, T]: ...
+    def __get__(self, obj: object, owner: type) -> Any:
+        if obj is None:
+            return self
+        bound: Any
+        if isinstance(obj, AsyncResource):
+            bound = AsyncBoundPaginatedEndpoint(self, obj._client, NO_OPTIONS)
+        else:
+            bound = BoundPaginatedEndpoint(self, obj._client, NO_OPTIONS)  # type: ignore[attr-defined]
+        obj.__dict__[self._name] = bound
+        return bound
+
+
+def _options(
+    base: RequestOptions,
+    api_version: str | None,
+    timeout: float | httpx.Timeout | None,
+    max_retries: int | None,
+    extra_headers: Mapping[str, str] | None,
+) -> RequestOptions:
+    changes: dict[str, Any] = {}
+    if api_version is not None:
+        changes["api_version"] = api_version
+    if timeout is not _DEFAULT:
+        changes["timeout"] = timeout
+    if max_retries is not None:
+        changes["max_retries"] = max_retries
+    if extra_headers is not None:
+        changes["extra_headers"] = {**(base.extra_headers or {}), **extra_headers}
+    return replace(base, **changes)
+
+
+class BoundEndpoint(Generic[P, R]):
+    """`cal.<namespace>.<method>`: call it to send the request."""
+
+    __slots__ = ("_endpoint", "_client", "_options")
+
+    def __init__(self, endpoint: Endpoint[P, R], client: Cal, options: RequestOptions) -> None:
+        self._endpoint = endpoint
+        self._client = client
+        self._options = options
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        endpoint = self._endpoint
+        response = self._client._send(endpoint.operation, endpoint.build(*args, **kwargs), self._options)
+        return self._client._parse(endpoint.parse, response)
+
+    def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
+        """Send the request; return the HTTP answer (status, headers) with `.parse()`."""
+        endpoint = self._endpoint
+        response = self._client._send(endpoint.operation, endpoint.build(*args, **kwargs), self._options)
+        return APIResponse(response, endpoint.parse, self._client)
+
+    def with_options(
+        self,
+        *,
+        api_version: str | None = None,
+        timeout: float | httpx.Timeout | None = _DEFAULT,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BoundEndpoint[P, R]:
+        """This method with per-call settings, e.g. `.with_options(timeout=60)(...)`."""
+        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        return type(self)(self._endpoint, self._client, options)
+
+    @property
+    def operation(self) -> Operation:
+        return self._endpoint.operation
+
+    def __repr__(self) -> str:
+        op = self._endpoint.operation
+        return f"<{op.namespace}.{self._endpoint._name}: {op.method} {op.path}>"
+
+
+class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
+    _endpoint: PaginatedEndpoint[P, R, T]
+
+    def with_options(  # type: ignore[override]
+        self,
+        *,
+        api_version: str | None = None,
+        timeout: float | httpx.Timeout | None = _DEFAULT,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BoundPaginatedEndpoint[P, R, T]:
+        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        return type(self)(self._endpoint, self._client, options)
+
+    def pages(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[R]:
+        """Every page, from the given `skip` on, until the server has no more."""
+        endpoint = self._endpoint
+        pager = _Pager(endpoint, kwargs)
+        while True:
+            response = self._client._send(endpoint.operation, pager.request(args), self._options)
+            page = self._client._parse(endpoint.parse, response)
+            yield page
+            if not pager.advance(page):
+                return
+
+    def iter(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+        """Every item of every page: `for booking in cal.bookings.list.iter(...)`."""
+        for page in self.pages(*args, **kwargs):
+            yield from self._endpoint.items(page)
+
+
+class AsyncBoundEndpoint(Generic[P, R]):
+    """`async_cal.<namespace>.<method>`: await it to send the request."""
+
+    __slots__ = ("_endpoint", "_client", "_options")
+
+    def __init__(self, endpoint: Endpoint[P, R], client: AsyncCal, options: RequestOptions) -> None:
+        self._endpoint = endpoint
+        self._client = client
+        self._options = options
+
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        endpoint = self._endpoint
+        response = await self._client._send(
+            endpoint.operation, endpoint.build(*args, **kwargs), self._options
+        )
+        return self._client._parse(endpoint.parse, response)
+
+    async def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
+        """Send the request; return the HTTP answer (status, headers) with `.parse()`."""
+        endpoint = self._endpoint
+        response = await self._client._send(
+            endpoint.operation, endpoint.build(*args, **kwargs), self._options
+        )
+        return APIResponse(response, endpoint.parse, self._client)
+
+    def with_options(
+        self,
+        *,
+        api_version: str | None = None,
+        timeout: float | httpx.Timeout | None = _DEFAULT,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncBoundEndpoint[P, R]:
+        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        return type(self)(self._endpoint, self._client, options)
+
+    @property
+    def operation(self) -> Operation:
+        return self._endpoint.operation
+
+    def __repr__(self) -> str:
+        op = self._endpoint.operation
+        return f"<async {op.namespace}.{self._endpoint._name}: {op.method} {op.path}>"
+
+
+class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
+    _endpoint: PaginatedEndpoint[P, R, T]
+
+    def with_options(  # type: ignore[override]
+        self,
+        *,
+        api_version: str | None = None,
+        timeout: float | httpx.Timeout | None = _DEFAULT,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncBoundPaginatedEndpoint[P, R, T]:
+        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        return type(self)(self._endpoint, self._client, options)
+
+    async def pages(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[R]:
+        endpoint = self._endpoint
+        pager = _Pager(endpoint, kwargs)
+        while True:
+            response = await self._client._send(endpoint.operation, pager.request(args), self._options)
+            page = self._client._parse(endpoint.parse, response)
+            yield page
+            if not pager.advance(page):
+                return
+
+    async def iter(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
+        """Every item of every page: `async for booking in cal.bookings.list.iter(...)`."""
+        async for page in self.pages(*args, **kwargs):
+            for item in self._endpoint.items(page):
+                yield item
+
+
+class _Pager:
+    """Offset paging state. Stops on an empty or short page, on the server's
+    `hasNextPage: false`, or when the server ignores the offset."""
+
+    __slots__ = ("endpoint", "kwargs", "offset_name", "size_name", "offset", "first_key")
+
+    def __init__(self, endpoint: PaginatedEndpoint[Any, Any, Any], kwargs: Mapping[str, Any]) -> None:
+        assert endpoint.operation.page_params is not None
+        self.endpoint = endpoint
+        self.kwargs = dict(kwargs)
+        self.offset_name, self.size_name = endpoint.operation.page_params
+        offset = self.kwargs.get(self.offset_name)
+        self.offset = int(offset) if isinstance(offset, int | float) else 0
+        self.first_key: Any = None
+
+    def request(self, args: tuple[Any, ...]) -> dict[str, Any]:
+        self.kwargs[self.offset_name] = self.offset
+        build: Callable[..., dict[str, Any]] = self.endpoint.build
+        return build(*args, **self.kwargs)
+
+    def advance(self, page: Any) -> bool:
+        items = self.endpoint.items(page)
+        if not isinstance(items, Sequence) or not items:
+            return False
+        key = _identity(items[0])
+        if key is not None and key == self.first_key:
+            return False  # the server ignored the offset: same page again
+        self.first_key = key
+        self.offset += len(items)
+        size = self.kwargs.get(self.size_name)
+        if isinstance(size, int | float) and len(items) < size:
+            return False
+        pagination = getattr(page, "pagination", None)
+        has_next = getattr(pagination, "has_next_page", None)
+        if isinstance(has_next, bool):
+            return has_next
+        return True
+
+
+def _identity(item: Any) -> Any:
+    for name in ("uid", "id"):
+        value = getattr(item, name, None)
+        if isinstance(value, str | int):
+            return (name, value)
+    return None

@@ -37,6 +37,8 @@ from typing import Any, Self, TypeVar
 
 import attrs
 
+from calcom._exceptions import CalError
+
 __all__ = [
     "SIGNATURE_HEADER",
     "BookingPayload",
@@ -78,7 +80,7 @@ _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _HEADER_KEYS = frozenset({"X_CAL_SIGNATURE_256", "HTTP_X_CAL_SIGNATURE_256"})
 
 
-class WebhookError(ValueError):
+class WebhookError(CalError, ValueError):
     """Base class for errors raised while receiving a webhook."""
 
 
@@ -172,8 +174,8 @@ def verify(
         if allow_unsigned:
             return
         raise MissingSignatureError(
-            f"the delivery is not signed: no {SIGNATURE_HEADER} header. Give the Cal.com "
-            "webhook a secret, or pass allow_unsigned=True to accept unsigned deliveries"
+            f"the delivery is not signed (no signature in {SIGNATURE_HEADER}); give the "
+            "Cal.com webhook a secret, or pass allow_unsigned=True to accept unsigned deliveries"
         )
     if not secret:
         return  # allow_unsigned with no secret to check against
@@ -182,8 +184,8 @@ def verify(
         given = given[7:].strip()
     given = given.lower()
     if not _HEX_DIGEST.fullmatch(given):
-        # Neither the header value nor the secret goes into the message: both
-        # end up in logs, and the value may be attacker-chosen.
+        # Error messages end up in logs, so they never quote the secret, the
+        # expected digest or the header value (which the sender chooses).
         raise MalformedSignatureError(
             f"{SIGNATURE_HEADER} is not a SHA-256 hex digest "
             f"(expected 64 hex characters, got {len(given)} characters)"
