@@ -11,11 +11,19 @@ Semantics, per the standard:
 House rules on top of the standard: every action must carry a `description`
 (why the spec is changed), and an action whose target selects nothing is an
 error, because that is how a spec update reveals a stale fix.
+
+Overlay files are read as JSON-compatible YAML (the YAML 1.2 core schema):
+`yes`/`no`/`on`/`off`, `10:30`, `0755` and `2024-08-13` stay strings instead
+of PyYAML's YAML 1.1 booleans, sexagesimal or octal numbers and dates, and a
+mapping that repeats a key is an error rather than a silent overwrite.
+Update values must be JSON: string keys (quote `'200':`), finite numbers.
 """
 
 from __future__ import annotations
 
 import copy
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +35,44 @@ import yaml
 OVERLAY_DIR = Path(__file__).resolve().parent.parent / "overlays"
 _ENV = jsonpath.JSONPathEnvironment(strict=True)
 _ACTION_KEYS = {"target", "description", "update", "remove"}
+_VERSION = re.compile(r"1\.0\.\d+")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core-schema scalars and no duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"found duplicate key {key_node.value!r}",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_decimal_int(self, node: yaml.ScalarNode) -> int:
+        return int(self.construct_scalar(node), 10)  # `0755` is 755, not octal
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag.rsplit(":", 1)[-1] in {"null", "merge"}]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?[0-9]+", "-+0123456789"),
+    ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?", "-+.0123456789"),
+):
+    _Loader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"), list(_first)
+    )
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_decimal_int)
 
 
 class OverlayError(Exception):
@@ -68,7 +114,7 @@ def parse_overlay(document: Any, source: str, *, require_descriptions: bool = Tr
     if not isinstance(document, dict):
         raise bad(f"expected a mapping at the top, got {type(document).__name__}")
     version = document.get("overlay")
-    if not isinstance(version, str) or not version.startswith("1.0"):
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
         raise bad(f"'overlay' must be the version string 1.0.x, got {version!r}")
     info = document.get("info")
     if (
@@ -110,16 +156,38 @@ def parse_overlay(document: Any, source: str, *, require_descriptions: bool = Tr
             raise bad(
                 f"{where} (target {target}) must have exactly one of 'update' or 'remove: true'"
             )
+        if has_update and (problem := _not_json(raw["update"], "update")):
+            raise bad(f"{where} (target {target}): {problem}")
         actions.append(
             Action(source, index, target, str(description or ""), raw.get("update"), remove)
         )
     return Overlay(source, str(info["title"]), tuple(actions))
 
 
+def _not_json(value: Any, at: str) -> str | None:
+    """Why `value` cannot be written as JSON unchanged, or None if it can."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"{at} has the non-string key {key!r}; quote it ('{key}':)"
+            if problem := _not_json(item, f"{at}.{key}"):
+                return problem
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if problem := _not_json(item, f"{at}[{i}]"):
+                return problem
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            return f"{at} is {value!r}, which JSON cannot hold"
+    elif not (value is None or isinstance(value, str | int)):  # bool is an int
+        return f"{at} is a {type(value).__name__} ({value!r}), not a JSON value; quote it"
+    return None
+
+
 def load_overlay(path: Path) -> Overlay:
     try:
-        document = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as exc:
+        document = yaml.load(path.read_text(), Loader=_Loader)  # a SafeLoader
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise OverlayError(f"{path.name}: cannot read overlay: {exc}") from exc
     return parse_overlay(document, path.name)
 
@@ -140,13 +208,15 @@ def apply_action(document: Any, action: Action, *, strict: bool = True) -> int:
             raise OverlayError(f"stale overlay: {action.where} selects nothing")
         return 0
     if action.remove:
-        # Delete from the back so earlier array indexes stay valid.
-        for match in sorted(matches, key=lambda m: m.parts, reverse=True):
+        # A nodelist may hold a node twice (`$.a[0,0]`): delete each node once,
+        # from the back, so earlier array indexes stay valid.
+        unique = {tuple(m.parts): m for m in matches}
+        for _, match in sorted(unique.items(), reverse=True):
             if match.parent is None:
                 raise OverlayError(f"{action.where}: cannot remove the document root")
             parent, key = match.parent.obj, match.parts[-1]
             del parent[key]  # type: ignore[union-attr,index,arg-type]
-        return len(matches)
+        return len(unique)
     for match in matches:
         node = match.obj
         if isinstance(node, list):
@@ -177,7 +247,11 @@ def apply_overlays(
 
 
 def stale_actions(document: Any, overlays: Iterable[Overlay]) -> list[Action]:
-    """Actions that select nothing when applied in order (a report, not an error)."""
+    """Actions that select nothing when applied in order (a report, not an error).
+
+    The actions are applied to a copy: `document` itself is left as it was.
+    """
+    document = copy.deepcopy(document)
     stale = []
     for overlay in overlays:
         for action in overlay.actions:

@@ -8,8 +8,10 @@ unverified reaches the cache or the generator.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
+import re
 import tempfile
 import tomllib
 import urllib.error
@@ -41,9 +43,15 @@ class Pin:
     def load(cls, pin_file: Path = PIN_FILE) -> Pin:
         try:
             data = tomllib.loads(pin_file.read_text())["spec"]
-            return cls(**{name: str(data[name]) for name in cls.__dataclass_fields__})
+            pin = cls(**{name: str(data[name]) for name in cls.__dataclass_fields__})
         except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
             raise SpecError(f"cannot read the spec pin {pin_file}: {exc!r}") from exc
+        if not re.fullmatch(r"[0-9a-f]{64}", pin.sha256):
+            raise SpecError(
+                f"cannot read the spec pin {pin_file}: sha256 must be 64 lowercase hex digits, "
+                f"got {pin.sha256!r}"
+            )
+        return pin
 
     def to_toml(self) -> str:
         lines = [
@@ -52,8 +60,23 @@ class Pin:
             "# or the URL below, and refuses anything whose sha256 differs.",
             "[spec]",
         ]
-        lines += [f'{name} = "{getattr(self, name)}"' for name in self.__dataclass_fields__]
+        lines += [
+            f"{name} = {_toml_string(getattr(self, name))}" for name in self.__dataclass_fields__
+        ]
         return "\n".join(lines) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    escaped = "".join(
+        f"\\{ch}"
+        if ch in '"\\'
+        else f"\\u{ord(ch):04x}"
+        if ord(ch) < 0x20 or ord(ch) == 0x7F
+        else ch
+        for ch in value
+    )
+    return f'"{escaped}"'
 
 
 def sha256_of(data: bytes) -> str:
@@ -106,13 +129,15 @@ def resolve(
         digest = sha256_of(cached.read_bytes())
         if digest == pin.sha256:
             return cached
-        looked.append(f"cache {cached}: sha256 {digest} (corrupt; delete it)")
-    else:
-        looked.append(f"cache {cached}: absent")
+        # Never replaced silently, and never downloaded around: the next run
+        # would find the same corrupt file again.
+        looked.append(f"cache {cached}: sha256 {digest} (corrupt; delete it and rerun)")
+        raise SpecError(_missing_message(pin, looked))
+    looked.append(f"cache {cached}: absent")
 
     try:
         data = download(pin.url)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
         looked.append(f"url {pin.url}: download failed ({exc})")
         raise SpecError(_missing_message(pin, looked)) from exc
     digest = sha256_of(data)
@@ -124,11 +149,20 @@ def resolve(
     except ValueError as exc:
         looked.append(f"url {pin.url}: hash matched but the body is not JSON ({exc})")
         raise SpecError(_missing_message(pin, looked)) from exc
-    if not cached.is_file():  # a corrupt cache file is reported, never silently replaced
+    try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache_dir, delete=False) as tmp:
-            tmp.write(data)
+        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".download-", delete=False) as tmp:
+            try:
+                tmp.write(data)
+            except BaseException:
+                tmp.close()
+                os.unlink(tmp.name)
+                raise
         os.replace(tmp.name, cached)
+    except OSError as exc:
+        raise SpecError(
+            f"downloaded the pinned spec but cannot cache it in {cache_dir}: {exc}"
+        ) from exc
     return cached
 
 

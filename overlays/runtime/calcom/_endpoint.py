@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overload
 
 import httpx
 
@@ -158,7 +158,7 @@ class PaginatedEndpoint(Endpoint[P, R], Generic[P, R, T]):
         super().__init__(build, parse, operation)
         self.items = items
 
-    @overload  # type: ignore[override]
+    @overload
     def __get__(self, obj: None, owner: type) -> PaginatedEndpoint[P, R, T]: ...
     @overload
     def __get__(self, obj: AsyncResource, owner: type) -> AsyncBoundPaginatedEndpoint[P, R, T]: ...
@@ -238,9 +238,12 @@ class BoundEndpoint(Generic[P, R]):
 
 
 class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
-    _endpoint: PaginatedEndpoint[P, R, T]
+    __slots__ = ()
 
-    def with_options(  # type: ignore[override]
+    def _paged(self) -> PaginatedEndpoint[P, R, T]:
+        return cast("PaginatedEndpoint[P, R, T]", self._endpoint)
+
+    def with_options(
         self,
         *,
         api_version: str | None = None,
@@ -249,11 +252,11 @@ class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
         extra_headers: Mapping[str, str] | None = None,
     ) -> BoundPaginatedEndpoint[P, R, T]:
         options = _options(self._options, api_version, timeout, max_retries, extra_headers)
-        return type(self)(self._endpoint, self._client, options)
+        return type(self)(self._paged(), self._client, options)
 
     def pages(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[R]:
         """Every page, from the given `skip` on, until the server has no more."""
-        endpoint = self._endpoint
+        endpoint = self._paged()
         pager = _Pager(endpoint, kwargs)
         while True:
             response = self._client._send(endpoint.operation, pager.request(args), self._options)
@@ -265,7 +268,7 @@ class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
     def iter(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
         """Every item of every page: `for booking in cal.bookings.list.iter(...)`."""
         for page in self.pages(*args, **kwargs):
-            yield from self._endpoint.items(page)
+            yield from self._paged().items(page)
 
 
 class AsyncBoundEndpoint(Generic[P, R]):
@@ -314,9 +317,12 @@ class AsyncBoundEndpoint(Generic[P, R]):
 
 
 class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
-    _endpoint: PaginatedEndpoint[P, R, T]
+    __slots__ = ()
 
-    def with_options(  # type: ignore[override]
+    def _paged(self) -> PaginatedEndpoint[P, R, T]:
+        return cast("PaginatedEndpoint[P, R, T]", self._endpoint)
+
+    def with_options(
         self,
         *,
         api_version: str | None = None,
@@ -325,10 +331,10 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncBoundPaginatedEndpoint[P, R, T]:
         options = _options(self._options, api_version, timeout, max_retries, extra_headers)
-        return type(self)(self._endpoint, self._client, options)
+        return type(self)(self._paged(), self._client, options)
 
     async def pages(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[R]:
-        endpoint = self._endpoint
+        endpoint = self._paged()
         pager = _Pager(endpoint, kwargs)
         while True:
             response = await self._client._send(endpoint.operation, pager.request(args), self._options)
@@ -340,7 +346,7 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
     async def iter(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
         """Every item of every page: `async for booking in cal.bookings.list.iter(...)`."""
         async for page in self.pages(*args, **kwargs):
-            for item in self._endpoint.items(page):
+            for item in self._paged().items(page):
                 yield item
 
 

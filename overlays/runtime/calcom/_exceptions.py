@@ -86,7 +86,8 @@ class APIStatusError(CalError):
 
     @property
     def request_id(self) -> str | None:
-        return self.response.headers.get("x-request-id")
+        value = self.response.headers.get("x-request-id")
+        return str(value) if value is not None else None
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -97,7 +98,7 @@ def _message_text(value: Any) -> str | None:
     # NestJS validation errors carry a list of messages.
     if isinstance(value, list):
         return "; ".join(str(item) for item in value)
-    return _str_or_none(value)
+    return value if isinstance(value, str) else None
 
 
 class BadRequestError(APIStatusError):

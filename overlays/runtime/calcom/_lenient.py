@@ -8,12 +8,11 @@ attribute and the surprise is logged once at debug level; in strict mode
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any
 
 logger = logging.getLogger("calcom")
 
@@ -23,7 +22,6 @@ LENIENT_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 _strict: ContextVar[bool] = ContextVar("calcom_strict_parsing", default=False)
 _reported: set[tuple[str, str, str]] = set()
-E = TypeVar("E", bound=enum.Enum)
 
 
 class StrictParseError(ValueError):
@@ -69,13 +67,9 @@ def as_is(value: object) -> Any:
     return value
 
 
-def unknown_enum_member(cls: type[E], value: Any) -> E | None:
-    """A pseudo-member for a value the enum does not list (None: ValueError)."""
-    if _strict.get() or not isinstance(value, str | int):
-        return None
-    base: Any = str if issubclass(cls, str) else int
-    member = base.__new__(cls, value)
-    member._name_ = f"UNKNOWN_{value}"
-    member._value_ = value
-    _report_once(cls.__name__, "<enum>", f"unknown value {value!r}")
-    return member  # type: ignore[no-any-return]
+def unknown_literal(name: str, value: Any) -> Any:
+    """A value an enum does not list: kept as is (TypeError in strict mode)."""
+    if _strict.get() or not isinstance(value, str | int | float):
+        raise TypeError(f"{name}: unexpected value {value!r}")
+    _report_once(name, "<enum>", f"unknown value {value!r}")
+    return value
