@@ -69,14 +69,20 @@ def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]
 
 
 def _auth(operation: dict[str, Any]) -> str:
-    """Which credentials an operation takes, from its security requirements."""
-    schemes = {name for requirement in operation.get("security", []) for name in requirement}
-    kinds = []
-    if schemes & {"bearer", "apiKey", "accessToken"}:
-        kinds.append("bearer")
-    if schemes & {"clientId", "clientSecret", "platformClient"}:
-        kinds.append("client")
-    return "+".join(kinds) or "none"
+    """The operation's security requirements as "alt|alt", each alt "+"-joined:
+    `bearer`, `client` (id and secret), `secret` (secret only), `none` (public)."""
+    alternatives = []
+    for requirement in operation.get("security", []):
+        names = set(requirement)
+        kinds = []
+        if "bearer" in names:
+            kinds.append("bearer")
+        if {"clientId", "clientSecret"} <= names:
+            kinds.append("client")
+        elif "clientSecret" in names:
+            kinds.append("secret")
+        alternatives.append("+".join(kinds) or "none")
+    return "|".join(alternatives) or "none"
 
 
 def _lists_items(document: dict[str, Any], operation: dict[str, Any]) -> bool:

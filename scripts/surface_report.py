@@ -117,13 +117,12 @@ def _model_names(tree: ast.Module) -> list[str]:
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             names.append(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.TypeAlias):
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if isinstance(node, ast.TypeAlias):
-                targets = [node.name]
             for target in targets:
+                # CamelCase only: CONSTANTS and functions' helpers are not type names.
                 if isinstance(target, ast.Name) and target.id[:1].isupper():
-                    if not target.id.isupper():  # CONSTANTS are not type names
+                    if not target.id.isupper():
                         names.append(target.id)
     return names
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["assert_same_json", "differences", "normalise", "type_errors"]
+__all__ = ["assert_same_json", "differences", "normalise", "type_errors", "undeclared_fields"]
 
 # An RFC 3339 / ISO 8601 date-time with a time part (plain dates stay strings:
 # the client sends and returns them unchanged).
@@ -228,3 +228,37 @@ def _model_errors(model: Any, where: str) -> list[str]:
 def type_errors(model: Any) -> list[str]:
     """Every value inside a parsed attrs model that its annotation does not admit."""
     return _model_errors(model, "$")
+
+
+def undeclared_fields(model: Any) -> list[str]:
+    """Keys that landed in `additional_properties` of a model that declares
+    properties: fields the spec does not know (or a union member picked wrongly).
+    Free-form models (no declared properties, e.g. metadata) are exempt."""
+    out: list[str] = []
+    _undeclared(model, "$", out)
+    return out
+
+
+def _undeclared(value: Any, where: str, out: list[str]) -> None:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _undeclared(item, f"{where}[{index}]", out)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _undeclared(item, f"{where}.{key}", out)
+        return
+    if not attrs.has(type(value)):
+        return
+    names = [f.name for f in attrs.fields(type(value))]
+    extra = getattr(value, "additional_properties", None)
+    if isinstance(extra, dict):
+        declared = [n for n in names if n != "additional_properties"]
+        if declared and extra:
+            out.extend(
+                f"{where}.{key}: not declared by {type(value).__name__}" for key in sorted(extra)
+            )
+        _undeclared(extra, where, out)
+    for name in names:
+        if name != "additional_properties":
+            _undeclared(getattr(value, name), f"{where}.{name}", out)

@@ -9,6 +9,9 @@ endpoint's generated `_parse_response` in STRICT mode, and check that
 - every value in it fits its annotation (`_compare.type_errors`: the models
   copy scalars through unchecked, so a webhook's UUID would otherwise sit in a
   `float` field), and
+- every field it received is declared (`_compare.undeclared_fields`: nothing
+  lands in `additional_properties` of a model that declares properties, which
+  also catches a union that picked the wrong member), and
 - `result.to_dict()` gives back the body (`_compare.differences`: date-times
   compare as datetimes, numbers by value; keys and nulls must match).
 
@@ -29,7 +32,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from _compare import differences, type_errors
+from _compare import differences, type_errors, undeclared_fields
 
 REAL_RESPONSES = (Path(__file__).resolve().parents[2].parent / "shared" / "real-responses").resolve()
 
@@ -98,8 +101,11 @@ def test_real_response_parses_without_loss(path: Path, overlaid_spec: dict[str, 
 
     with strict_parsing():
         result = module._parse_response(response)
-        problems = type_errors(result) if attrs.has(type(result)) else []
-        problems += differences(body, result.to_dict()) if attrs.has(type(result)) else []
+        problems: list[str] = []
+        if attrs.has(type(result)):
+            problems += type_errors(result)
+            problems += undeclared_fields(result)
+            problems += differences(body, result.to_dict())
 
     where = f"{record['method']} {template} ({operation['operationId']}, {path.name})"
     assert result is not None, f"{where}: parsed to None"

@@ -24,10 +24,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import overlay  # noqa: E402
-import specpin  # noqa: E402
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 CREDENTIAL_HEADERS = {"authorization", "x-cal-client-id", "x-cal-secret-key"}
@@ -37,9 +35,10 @@ Operation = tuple[str, str, dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def raw() -> dict[str, Any]:
-    # No skip: CI provides CALCOM_SPEC_MIRROR; an unresolvable spec is a failure.
-    return specpin.load()
+def raw(raw_spec: dict[str, Any]) -> dict[str, Any]:
+    # The pinned spec (tests/conftest.py); no skip: CI provides CALCOM_SPEC_MIRROR,
+    # so an unresolvable spec is a failure.
+    return raw_spec
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +234,7 @@ def test_family_versions(spec: dict[str, Any]) -> None:
 # -- the generated functions -----------------------------------------------------
 
 
-def test_generated_request_builders_take_no_credentials_or_version() -> None:
+def test_generated_request_builders_take_no_credentials_or_version(generated_dir: Path) -> None:
     api = importlib.import_module("calcom._generated.api")
     banned = {"authorization", "x_cal_client_id", "x_cal_secret_key", "cal_api_version"}
     offenders, seen = {}, 0

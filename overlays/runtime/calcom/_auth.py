@@ -83,16 +83,32 @@ class Credentials:
         return self.refresh_flow == "oauth2" or bool(self.client_secret)
 
     def headers(self, auth: str) -> dict[str, str]:
-        """Headers for an operation whose security is `auth` ("bearer", "client", …)."""
+        """Headers for an operation whose security is `auth`: alternatives
+        separated by "|" (e.g. "bearer|client|none"), tried in order; the first
+        one these credentials satisfy is sent, and nothing else, so a managed
+        user's token is not overridden by the platform's client secret."""
+        for alternative in auth.split("|"):
+            headers = self._satisfy(alternative)
+            if headers is not None:
+                return headers
+        return {}
+
+    def _satisfy(self, alternative: str) -> dict[str, str] | None:
         headers: dict[str, str] = {}
-        if "bearer" in auth:
-            bearer = self.tokens.access_token if self.tokens else self.api_key
-            if bearer:
+        for kind in alternative.split("+"):
+            if kind == "bearer":
+                bearer = self.tokens.access_token if self.tokens else self.api_key
+                if not bearer:
+                    return None
                 headers["Authorization"] = f"Bearer {bearer}"
-        if "client" in auth:
-            if self.client_id:
+            elif kind == "client":
+                if not (self.client_id and self.client_secret):
+                    return None
                 headers["x-cal-client-id"] = self.client_id
-            if self.client_secret:
+                headers["x-cal-secret-key"] = self.client_secret
+            elif kind == "secret":
+                if not self.client_secret:
+                    return None
                 headers["x-cal-secret-key"] = self.client_secret
         return headers
 

@@ -1,0 +1,170 @@
+"""Helpers of the client runtime tests: a scripted Cal.com behind httpx.MockTransport.
+
+- `api`: a `MockAPI`; script answers with `api.on("GET", "/v2/me", ok(ME), ...)` and
+  read what was sent from `api.requests` / `api.sent("GET", "/v2/me")`.
+- `sleeps`: every wait the client asked for (the clients get a recording `sleep`,
+  so no test ever really waits).
+- `make_cal(**kwargs)` / `make_async_cal(**kwargs)`: a `Cal` / `AsyncCal` wired to
+  `api`, with the test api key unless `api_key=` (or tokens) are given.
+
+The secrets below are distinctive on purpose: the secret-scan tests look for them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+API_KEY = "cal_test_k3yS3cr3t0123456789abcdef"
+CLIENT_ID = "clxyz0clientid"
+CLIENT_SECRET = "sk-cl13nt-s3cr3t-6f1e2d"
+ACCESS_TOKEN = "at-0ld-acc3ss-t0k3n-9a8b"
+REFRESH_TOKEN = "rt-0ld-r3fr3sh-t0k3n-7c6d"
+NEW_ACCESS_TOKEN = "at-n3w-acc3ss-t0k3n-5e4f"
+NEW_REFRESH_TOKEN = "rt-n3w-r3fr3sh-t0k3n-3a2b"
+SECRETS = (
+    API_KEY,
+    CLIENT_SECRET,
+    ACCESS_TOKEN,
+    REFRESH_TOKEN,
+    NEW_ACCESS_TOKEN,
+    NEW_REFRESH_TOKEN,
+)
+
+Reply = Callable[[httpx.Request], "httpx.Response | Awaitable[httpx.Response]"]
+
+ME: dict[str, Any] = {
+    "status": "success",
+    "data": {
+        "id": 7,
+        "username": "ada",
+        "email": "ada@example.com",
+        "name": "Ada",
+        "avatarUrl": None,
+        "bio": None,
+        "timeFormat": 24,
+        "defaultScheduleId": 3,
+        "weekStart": "Monday",
+        "timeZone": "Europe/London",
+        "organizationId": None,
+    },
+}
+
+
+def booking(n: int, **changes: Any) -> dict[str, Any]:
+    """A booking as Cal.com answers it under cal-api-version 2024-08-13."""
+    return {
+        "id": 1000 + n,
+        "uid": f"uid{n:04d}",
+        "title": f"Meeting {n}",
+        "description": "",
+        "hosts": [
+            {
+                "id": 1,
+                "name": "Ada",
+                "email": "ada@example.com",
+                "username": "ada",
+                "timeZone": "Europe/London",
+            }
+        ],
+        "status": "accepted",
+        "start": "2026-09-01T10:00:00.000Z",
+        "end": "2026-09-01T10:30:00.000Z",
+        "duration": 30,
+        "eventTypeId": 11,
+        "eventType": {"id": 11, "slug": "30min"},
+        "location": "https://app.cal.com/video/x",
+        "absentHost": False,
+        "createdAt": "2026-08-19T21:15:00.077Z",
+        "updatedAt": "2026-08-19T21:15:44.185Z",
+        "attendees": [
+            {
+                "name": "Bob",
+                "email": "bob@example.com",
+                "timeZone": "UTC",
+                "absent": False,
+            }
+        ],
+        "bookingFieldsResponses": {"name": "Bob", "email": "bob@example.com"},
+        **changes,
+    }
+
+
+def bookings_page(
+    items: list[dict[str, Any]], *, has_next: bool | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": "success", "data": items}
+    if has_next is not None:
+        body["pagination"] = {
+            "totalItems": 0,
+            "remainingItems": 0,
+            "returnedItems": len(items),
+            "itemsPerPage": len(items),
+            "currentPage": 1,
+            "totalPages": 1,
+            "hasNextPage": has_next,
+            "hasPreviousPage": False,
+        }
+    return body
+
+
+def ok(body: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
+    """A JSON answer (a fresh httpx.Response per request)."""
+    payload = {"status": "success", "data": {}} if body is None else body
+    return lambda request: httpx.Response(status, json=payload, headers=headers)
+
+
+def fail(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Reply:
+    """An error answer: JSON when `body` is not a str, else that text as HTML."""
+    if isinstance(body, str):
+        return lambda request: httpx.Response(
+            status, text=body, headers={"content-type": "text/html", **(headers or {})}
+        )
+    payload = body if body is not None else {"statusCode": status, "message": "error"}
+    return lambda request: httpx.Response(status, json=payload, headers=headers)
+
+
+def raises(error: type[httpx.TransportError]) -> Reply:
+    def reply(request: httpx.Request) -> httpx.Response:
+        raise error("scripted transport failure", request=request)
+
+    return reply
+
+
+class MockAPI:
+    """A scripted server. Each route answers its replies in order; the last one repeats.
+    Unscripted routes answer 200 `{"status": "success", "data": {}}`."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self._routes: dict[tuple[str, str], list[Reply]] = {}
+
+    def on(self, method: str, path: str, *replies: Reply) -> MockAPI:
+        self._routes.setdefault((method.upper(), path), []).extend(replies)
+        return self
+
+    def __call__(self, request: httpx.Request) -> Any:
+        self.requests.append(request)
+        queue = self._routes.get((request.method, request.url.path))
+        if not queue:
+            return ok()(request)
+        reply = queue.pop(0) if len(queue) > 1 else queue[0]
+        return reply(request)
+
+    def sent(self, method: str, path: str) -> list[httpx.Request]:
+        return [r for r in self.requests if r.method == method and r.url.path == path]
+
+    @staticmethod
+    def body(request: httpx.Request) -> Any:
+        return json.loads(request.content)
+
+
+
+
+async def maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
