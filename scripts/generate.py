@@ -3,8 +3,10 @@
 Steps: materialize and verify the spec, apply the overlays strictly, run
 openapi-python-client (pinned, --fail-on-warning) with our config and
 template overrides, add the hand-written runtime and the generated
-namespaces, stamp a banner on every file, format with ruff, then swap the
-finished tree into place. Prints a digest of the inputs and of the output.
+namespaces, stamp a banner on every file, format with ruff, write the surface
+lock (scripts/surface_lock.py), then swap the finished tree into place; for the
+default output generated/, copy the lock to spec/surface.lock (committed).
+Prints a digest of the inputs and of the output.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import namespaces  # noqa: E402
 import overlay  # noqa: E402
 import specpin  # noqa: E402
+import surface_lock  # noqa: E402
 
 ROOT = specpin.ROOT
 OVERLAYS = ROOT / "overlays"
@@ -32,6 +36,7 @@ CONFIG = OVERLAYS / "generator" / "config.yaml"
 TEMPLATES = OVERLAYS / "templates"
 RUNTIME = OVERLAYS / "runtime" / "calcom"
 OUTPUT = ROOT / "generated"
+SURFACE_LOCK = ROOT / "spec" / "surface.lock"
 PACKAGE = "calcom"
 GENERATED_SUBPACKAGE = "_generated"
 
@@ -174,10 +179,21 @@ def generate(output: Path = OUTPUT, *, spec_path: Path | None = None) -> dict[st
             "output": tree_digest(package_dir),
         }
         (work / "tree" / "digest.json").write_text(json.dumps(digests, indent=2) + "\n")
+        try:
+            lock = surface_lock.render(work / "tree")
+        except surface_lock.SurfaceLockError as exc:
+            raise GenerationError(str(exc)) from exc
+        (work / "tree" / "surface.lock").write_text(lock)
         # Swap the finished tree in only now: a failed run leaves the old output alone.
         if output.exists():
             shutil.rmtree(output)
         (work / "tree").rename(output)
+    if output.resolve() == OUTPUT.resolve():
+        # The default output is the package; its surface is the committed one
+        # (spec/surface.lock). Other outputs (tests, candidates) leave spec/ alone.
+        tmp_lock = SURFACE_LOCK.with_name(f".{SURFACE_LOCK.name}.tmp")
+        tmp_lock.write_text(lock)
+        os.replace(tmp_lock, SURFACE_LOCK)
     digests["seconds"] = f"{time.perf_counter() - started:.1f}"
     return digests
 

@@ -8,6 +8,15 @@ included, must match exactly; `None` is a value, not an absent key.
 
 `differences(expected, actual)` lists every mismatch with its JSONPath-ish
 location; `assert_same_json` fails with that list.
+
+Two checks of a parsed model go with it (a lossless round trip does not prove
+the model is right):
+- `type_errors(model)`: values its annotations do not admit (the generated
+  `from_dict` copies scalars through unchecked, and lenient parsing keeps raw
+  values);
+- `undeclared_fields(model)`: keys that landed in `additional_properties` of a
+  model that declares properties (a field the spec lacks, or a union that
+  picked the wrong member).
 """
 
 from __future__ import annotations

@@ -1,21 +1,26 @@
 """First call and imports, each in a fresh interpreter.
 
 Every child times its own work with perf_counter (interpreter start-up, the
-same for both sides, is left out) and prints its peak RSS
-(getrusage(RUSAGE_SELF).ru_maxrss). Runs alternate ours / baseline so that a
+same for both sides, is left out) and prints its peak RSS. On Linux that is
+VmHWM of /proc/self/status, not getrusage(RUSAGE_SELF).ru_maxrss: the latter
+survives exec, so a child spawned by this (larger) process would report at
+least the parent's size; elsewhere ru_maxrss. Runs alternate ours / baseline so that a
 busy machine weighs on both alike; one warm-up round (writes .pyc files) is
-discarded; figures are medians.
+discarded; figures are medians. The package is byte-compiled first, as an
+install would (with PYTHONDONTWRITEBYTECODE set, every child would otherwise
+compile all it imports from source).
 """
 
 from __future__ import annotations
 
+import compileall
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from . import Figure, median
-from .data import API_KEY, BASE_URL, Target, bookings_page, child_env
+from .data import API_KEY, BASE_URL, Target, bookings_page, child_env, package_root
 
 _PRELUDE = """\
 import resource as _resource
@@ -27,9 +32,12 @@ _t0 = _time.perf_counter()
 
 _REPORT = """\
 _t1 = _time.perf_counter()
-_rss = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss
-if _sys.platform != "darwin":
-    _rss *= 1024
+_rss = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * (1 if _sys.platform == "darwin" else 1024)
+try:
+    with open("/proc/self/status") as _status:
+        _rss = next(int(l.split()[1]) * 1024 for l in _status if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    pass
 print("BENCH", _t1 - _t0, _rss, _check)
 """
 
@@ -89,6 +97,7 @@ def _child(code: str, env: dict[str, str]) -> tuple[float, float, str]:
 def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
     """Figures: first call (time, peak RSS), `import calcom`, import of one endpoint module."""
     env = child_env()
+    compileall.compile_dir(package_root() / "calcom", quiet=1, workers=0)
     body, source = bookings_page(10)
     with tempfile.TemporaryDirectory(prefix="calcom-bench-") as tmp:
         body_file = Path(tmp, "page.json")

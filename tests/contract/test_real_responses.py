@@ -34,7 +34,8 @@ import httpx
 import pytest
 from _compare import differences, type_errors, undeclared_fields
 
-REAL_RESPONSES = (Path(__file__).resolve().parents[2].parent / "shared" / "real-responses").resolve()
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REAL_RESPONSES = (REPO_ROOT.parent / "shared" / "real-responses").resolve()
 
 if not REAL_RESPONSES.is_dir():
     pytest.skip(f"no real responses at {REAL_RESPONSES}", allow_module_level=True)
@@ -63,7 +64,9 @@ def find_operation(spec: dict[str, Any], method: str, path: str) -> tuple[str, d
     paths: dict[str, Any] = spec["paths"]
     if method in paths.get(path, {}):
         return path, paths[path][method]
-    candidates = [t for t, item in paths.items() if method in item and _template_regex(t).match(path)]
+    candidates = [
+        t for t, item in paths.items() if method in item and _template_regex(t).match(path)
+    ]
     if not candidates:
         raise LookupError(f"no operation in the spec serves {method.upper()} {path}")
     candidates.sort(key=lambda t: (t.count("{"), -len(re.sub(r"\{[^}]*\}", "", t))))

@@ -279,7 +279,10 @@ def test_overlay_yaml_scalars_follow_json_not_yaml_1_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "complaint"),
     [
-        ("  - target: $.a\n    description: d\n    description: e\n    remove: true\n", "duplicate"),
+        (
+            "  - target: $.a\n    description: d\n    description: e\n    remove: true\n",
+            "duplicate",
+        ),
         ("  - target: $.a\n    description: d\n    update: {k: 1, k: 2}\n", "duplicate key 'k'"),
         ("  - target: $.a\n    description: d\n    update: {200: {}}\n", "quote it"),
         ("  - target: $.a\n    description: d\n    update: {x: !!timestamp 2024-01-01}\n", "date"),

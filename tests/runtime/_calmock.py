@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import inspect
 import json
+import typing
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
 
 API_KEY = "cal_test_k3yS3cr3t0123456789abcdef"
 CLIENT_ID = "clxyz0clientid"
@@ -68,6 +68,7 @@ def booking(n: int, **changes: Any) -> dict[str, Any]:
                 "id": 1,
                 "name": "Ada",
                 "email": "ada@example.com",
+                "displayEmail": "ada@example.com",
                 "username": "ada",
                 "timeZone": "Europe/London",
             }
@@ -86,6 +87,7 @@ def booking(n: int, **changes: Any) -> dict[str, Any]:
             {
                 "name": "Bob",
                 "email": "bob@example.com",
+                "displayEmail": "bob@example.com",
                 "timeZone": "UTC",
                 "absent": False,
             }
@@ -95,9 +97,7 @@ def booking(n: int, **changes: Any) -> dict[str, Any]:
     }
 
 
-def bookings_page(
-    items: list[dict[str, Any]], *, has_next: bool | None = None
-) -> dict[str, Any]:
+def bookings_page(items: list[dict[str, Any]], *, has_next: bool | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"status": "success", "data": items}
     if has_next is not None:
         body["pagination"] = {
@@ -111,6 +111,21 @@ def bookings_page(
             "hasPreviousPage": False,
         }
     return body
+
+
+def body_for(method: Any, data: dict[str, Any]) -> Any:
+    """The request model of a bound method (the first of a oneOf), built from JSON.
+    Found through the method's signature, so the tests do not depend on model names."""
+    annotation = inspect.signature(method._endpoint.build).parameters["body"].annotation
+    model = (typing.get_args(annotation) or (annotation,))[0]
+    return model.from_dict(data)
+
+
+BOOKING_INPUT: dict[str, Any] = {
+    "start": "2026-09-01T10:00:00Z",
+    "eventTypeId": 11,
+    "attendee": {"name": "Bob", "email": "bob@example.com", "timeZone": "UTC"},
+}
 
 
 def ok(body: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
@@ -162,8 +177,6 @@ class MockAPI:
     @staticmethod
     def body(request: httpx.Request) -> Any:
         return json.loads(request.content)
-
-
 
 
 async def maybe_await(value: Any) -> Any:

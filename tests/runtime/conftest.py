@@ -9,6 +9,7 @@ import httpx
 import pytest
 from _calmock import API_KEY, MockAPI
 
+
 @pytest.fixture(autouse=True)
 def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """The developer's own CAL_* settings must not leak into the tests."""

@@ -96,14 +96,12 @@ def test_api_key_and_access_token_are_exclusive() -> None:
         Cal(api_key=API_KEY, access_token=ACCESS_TOKEN)
 
 
-def test_client_credentials_only_on_operations_that_take_them(
-    api: MockAPI, make_cal: Any
-) -> None:
+def test_client_credentials_only_on_operations_that_take_them(api: MockAPI, make_cal: Any) -> None:
     cal = make_cal(api_key=None, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     # Chosen by their security requirements in the overlaid spec:
     assert "client" in cal.orgs.managed.list.operation.auth  # x-cal-client-id + secret
-    assert "client" in cal.platform.managed_users.list.operation.auth  # secret, id in path
-    assert "client" not in cal.me.get.operation.auth  # bearer only
+    assert cal.platform.managed_users.list.operation.auth == "secret"  # id is in the path
+    assert cal.me.get.operation.auth == "bearer"
 
     cal.orgs.managed.list(5)
     cal.platform.managed_users.list(CLIENT_ID)
@@ -113,25 +111,48 @@ def test_client_credentials_only_on_operations_that_take_them(
     assert managed_orgs.headers["x-cal-secret-key"] == CLIENT_SECRET
     assert managed_users.url.path == f"/v2/oauth-clients/{CLIENT_ID}/users"
     assert managed_users.headers["x-cal-secret-key"] == CLIENT_SECRET
+    assert "x-cal-client-id" not in managed_users.headers
     for request in api.requests:
         assert "Authorization" not in request.headers
     assert "x-cal-client-id" not in me.headers
     assert "x-cal-secret-key" not in me.headers
 
 
-def test_bearer_and_client_credentials_together(api: MockAPI, make_cal: Any) -> None:
-    """A platform app calling a booking op as its managed user sends both."""
+def test_api_key_never_sends_client_headers(api: MockAPI, make_cal: Any) -> None:
+    cal = make_cal(api_key=API_KEY)
+    cal.orgs.managed.list(5)
+    cal.bookings.get("uid1")
+    for request in api.requests:
+        assert request.headers["Authorization"] == f"Bearer {API_KEY}"
+        assert "x-cal-client-id" not in request.headers
+        assert "x-cal-secret-key" not in request.headers
+
+
+def test_managed_user_token_wins_over_client_credentials(api: MockAPI, make_cal: Any) -> None:
+    """A platform app acting as its managed user: the user's token, not the app's secret,
+    on operations that take either; the secret where only the secret is taken."""
     cal = make_cal(
         api_key=None, access_token=ACCESS_TOKEN, client_id=CLIENT_ID, client_secret=CLIENT_SECRET
     )
-    assert cal.bookings.get.operation.auth == "bearer+client"
+    assert "bearer" in cal.bookings.get.operation.auth
+    assert "client" in cal.bookings.get.operation.auth
     cal.bookings.get("uid1")
-    cal.webhooks.list()
-    booking, webhooks = api.requests
+    cal.platform.managed_users.list(CLIENT_ID)
+    booking, managed_users = api.requests
     assert booking.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
-    assert booking.headers["x-cal-client-id"] == CLIENT_ID
-    assert webhooks.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
-    assert "x-cal-secret-key" not in webhooks.headers
+    assert "x-cal-client-id" not in booking.headers
+    assert "x-cal-secret-key" not in booking.headers
+    assert managed_users.headers["x-cal-secret-key"] == CLIENT_SECRET
+    assert "Authorization" not in managed_users.headers
+
+
+def test_client_credentials_on_operations_that_take_either(api: MockAPI, make_cal: Any) -> None:
+    cal = make_cal(api_key=None, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    cal.bookings.get("uid1")
+    (request,) = api.requests
+    assert request.headers["x-cal-client-id"] == CLIENT_ID
+    assert request.headers["x-cal-secret-key"] == CLIENT_SECRET
+    assert "Authorization" not in request.headers
 
 
 def test_no_credential_parameters_on_the_methods(make_cal: Any) -> None:
@@ -141,17 +162,18 @@ def test_no_credential_parameters_on_the_methods(make_cal: Any) -> None:
     cal = make_cal()
     for method in (cal.me.get, cal.bookings.list, cal.bookings.create, cal.slots.list):
         parameters = inspect.signature(method._endpoint.build).parameters
-        assert not {"authorization", "x_cal_client_id", "x_cal_secret_key", "cal_api_version"} & set(
-            parameters
-        ), method
+        assert not {
+            "authorization",
+            "x_cal_client_id",
+            "x_cal_secret_key",
+            "cal_api_version",
+        } & set(parameters), method
 
 
 # --- refresh -------------------------------------------------------------------
 
 
-def test_expiring_platform_token_is_refreshed_before_the_call(
-    api: MockAPI, make_cal: Any
-) -> None:
+def test_expiring_platform_token_is_refreshed_before_the_call(api: MockAPI, make_cal: Any) -> None:
     rotated: list[TokenPair] = []
     api.on("POST", PLATFORM_REFRESH, platform_tokens()).on("GET", "/v2/me", ok(ME))
     cal = make_cal(**managed_user(on_token_refresh=rotated.append))

@@ -6,41 +6,25 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from _calmock import MockAPI
+from _calmock import BOOKING_INPUT, MockAPI, body_for
 
 CALLS: dict[str, Callable[[Any], Any]] = {
     "bookings.get": lambda cal: cal.bookings.get("uid1"),
     "bookings.list": lambda cal: cal.bookings.list(),
-    "bookings.create": lambda cal: cal.bookings.create(body=_booking_input()),
+    "bookings.create": lambda cal: cal.bookings.create(
+        body=body_for(cal.bookings.create, BOOKING_INPUT)
+    ),
     "event_types.get": lambda cal: cal.event_types.get(12),
     "event_types.list": lambda cal: cal.event_types.list(),
     "schedules.get_default": lambda cal: cal.schedules.get_default(),
     "schedules.list": lambda cal: cal.schedules.list(),
     "slots.list": lambda cal: cal.slots.list(start="2026-09-01", end="2026-09-02"),
     "slots.reservations.create": lambda cal: cal.slots.reservations.create(
-        body=_reservation_input()
+        body=body_for(
+            cal.slots.reservations.create, {"eventTypeId": 11, "slotStart": "2026-09-01T10:00:00Z"}
+        )
     ),
 }
-
-
-def _booking_input() -> Any:
-    from calcom.models import CreateBookingInput20240813
-
-    return CreateBookingInput20240813.from_dict(
-        {
-            "start": "2026-09-01T10:00:00Z",
-            "eventTypeId": 11,
-            "attendee": {"name": "Bob", "email": "bob@example.com", "timeZone": "UTC"},
-        }
-    )
-
-
-def _reservation_input() -> Any:
-    from calcom.models import ReserveSlotInput20240904
-
-    return ReserveSlotInput20240904.from_dict(
-        {"eventTypeId": 11, "slotStart": "2026-09-01T10:00:00Z"}
-    )
 
 
 @pytest.mark.parametrize(
@@ -57,9 +41,7 @@ def _reservation_input() -> Any:
         ("slots.reservations.create", "2024-09-04"),
     ],
 )
-def test_default_version_per_family(
-    api: MockAPI, make_cal: Any, call: str, version: str
-) -> None:
+def test_default_version_per_family(api: MockAPI, make_cal: Any, call: str, version: str) -> None:
     CALLS[call](make_cal())
     (request,) = api.requests
     assert request.headers["cal-api-version"] == version

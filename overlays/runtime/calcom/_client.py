@@ -7,13 +7,12 @@ retries, timeouts, error mapping, strictness). The namespaces (`cal.bookings`,
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -24,6 +23,10 @@ from ._lenient import StrictParseError, strict_parsing
 from ._resources._root import AsyncRoot, Root
 from ._retry import RetryPolicy, retryable_status, retryable_transport_error, server_wait
 
+if TYPE_CHECKING:
+    # Imported where AsyncCal needs it: a sync program does not pay for asyncio.
+    import asyncio
+
 __all__ = ["Cal", "AsyncCal", "DEFAULT_BASE_URL", "DEFAULT_TIMEOUT"]
 
 logger = logging.getLogger("calcom")
@@ -31,6 +34,8 @@ R = TypeVar("R")
 
 DEFAULT_BASE_URL = "https://api.cal.com"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+# What an httpx client has when nobody set its timeout.
+_HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 USER_AGENT = "calcom-client-python/0.1.0"
 
 
@@ -55,6 +60,7 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None,
         strict: bool,
         sleep: Callable[[float], Any] | None,
+        http_client: httpx.Client | httpx.AsyncClient | None,
     ) -> None:
         if api_key is None and access_token is None:
             api_key = os.environ.get("CAL_API_KEY") or None
@@ -72,6 +78,10 @@ class _BaseClient:
             on_refresh=on_token_refresh,
         )
         self.base_url = (base_url or os.environ.get("CAL_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        if timeout is None and http_client is not None:
+            # An injected client's timeout is honoured when it was set on purpose.
+            if http_client.timeout != _HTTPX_DEFAULT_TIMEOUT:
+                timeout = http_client.timeout
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self.retry = RetryPolicy(max_retries=max_retries)
         self.api_versions = dict(api_versions or {})
@@ -214,7 +224,7 @@ class Cal(_BaseClient, Root):
             token_expires_at=token_expires_at, client_id=client_id, client_secret=client_secret,
             refresh_flow=refresh_flow, on_token_refresh=on_token_refresh, base_url=base_url,
             timeout=timeout, max_retries=max_retries, api_versions=api_versions,
-            default_headers=default_headers, strict=strict, sleep=sleep,
+            default_headers=default_headers, strict=strict, sleep=sleep, http_client=http_client,
         )
         Root.__init__(self, self)
         self._owns_http = http_client is None
@@ -327,7 +337,7 @@ class AsyncCal(_BaseClient, AsyncRoot):
             token_expires_at=token_expires_at, client_id=client_id, client_secret=client_secret,
             refresh_flow=refresh_flow, on_token_refresh=on_token_refresh, base_url=base_url,
             timeout=timeout, max_retries=max_retries, api_versions=api_versions,
-            default_headers=default_headers, strict=strict, sleep=sleep,
+            default_headers=default_headers, strict=strict, sleep=sleep, http_client=http_client,
         )
         AsyncRoot.__init__(self, self)
         self._owns_http = http_client is None
@@ -348,12 +358,16 @@ class AsyncCal(_BaseClient, AsyncRoot):
         if self._sleep is not None:
             await self._sleep(seconds)
         else:
+            import asyncio
+
             await asyncio.sleep(seconds)
 
     async def _ensure_fresh_token(self, stale: TokenPair | None = None) -> None:
         creds = self._credentials
         if not creds.can_refresh:
             return
+        import asyncio
+
         if self._refresh_lock is None:
             self._refresh_lock = asyncio.Lock()
         async with self._refresh_lock:

@@ -11,6 +11,7 @@ for type checkers.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overload
@@ -261,6 +262,8 @@ class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
         while True:
             response = self._client._send(endpoint.operation, pager.request(args), self._options)
             page = self._client._parse(endpoint.parse, response)
+            if pager.repeats(page):
+                return
             yield page
             if not pager.advance(page):
                 return
@@ -339,6 +342,8 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
         while True:
             response = await self._client._send(endpoint.operation, pager.request(args), self._options)
             page = self._client._parse(endpoint.parse, response)
+            if pager.repeats(page):
+                return
             yield page
             if not pager.advance(page):
                 return
@@ -351,10 +356,11 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
 
 
 class _Pager:
-    """Offset paging state. Stops on an empty or short page, on the server's
-    `hasNextPage: false`, or when the server ignores the offset."""
+    """Offset paging state. Stops on an empty page, on the server's
+    `hasNextPage: false` (without it: on a page shorter than asked for), or
+    when the server ignores the offset."""
 
-    __slots__ = ("endpoint", "kwargs", "offset_name", "size_name", "offset", "first_key")
+    __slots__ = ("endpoint", "kwargs", "offset_name", "size_name", "offset", "size", "first_key")
 
     def __init__(self, endpoint: PaginatedEndpoint[Any, Any, Any], kwargs: Mapping[str, Any]) -> None:
         assert endpoint.operation.page_params is not None
@@ -363,6 +369,8 @@ class _Pager:
         self.offset_name, self.size_name = endpoint.operation.page_params
         offset = self.kwargs.get(self.offset_name)
         self.offset = int(offset) if isinstance(offset, int | float) else 0
+        size = self.kwargs.get(self.size_name, _default_of(endpoint.build, self.size_name))
+        self.size = size if isinstance(size, int | float) else None
         self.first_key: Any = None
 
     def request(self, args: tuple[Any, ...]) -> dict[str, Any]:
@@ -370,23 +378,32 @@ class _Pager:
         build: Callable[..., dict[str, Any]] = self.endpoint.build
         return build(*args, **self.kwargs)
 
+    def repeats(self, page: Any) -> bool:
+        """The server ignored the offset and sent the previous page again."""
+        items = self.endpoint.items(page)
+        if self.first_key is None or not isinstance(items, Sequence) or not items:
+            return False
+        return _identity(items[0]) == self.first_key
+
     def advance(self, page: Any) -> bool:
         items = self.endpoint.items(page)
         if not isinstance(items, Sequence) or not items:
             return False
-        key = _identity(items[0])
-        if key is not None and key == self.first_key:
-            return False  # the server ignored the offset: same page again
-        self.first_key = key
+        self.first_key = _identity(items[0])
         self.offset += len(items)
-        size = self.kwargs.get(self.size_name)
-        if isinstance(size, int | float) and len(items) < size:
-            return False
+        # The server's word first: a server that caps the page size answers fewer
+        # items than asked although more follow.
         pagination = getattr(page, "pagination", None)
         has_next = getattr(pagination, "has_next_page", None)
         if isinstance(has_next, bool):
             return has_next
-        return True
+        return self.size is None or len(items) >= self.size
+
+
+def _default_of(function: Callable[..., Any], name: str) -> Any:
+    """The default of a parameter (the page size the server gets when none is given)."""
+    parameter = inspect.signature(function).parameters.get(name)
+    return None if parameter is None else parameter.default
 
 
 def _identity(item: Any) -> Any:

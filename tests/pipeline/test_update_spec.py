@@ -1,0 +1,331 @@
+"""scripts/update_spec.py: the report on a candidate spec, and --write.
+
+Candidates are derived from the pinned spec in each test (a deep copy, one
+change, written to tmp_path). Only one test runs the generator (the clean
+--write); the others diff overlaid documents (`update_spec.diff`) or run the
+report with generation skipped, which stale overlay actions do anyway.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import generate  # noqa: E402
+import specpin  # noqa: E402
+import update_spec  # noqa: E402
+
+RENAMED = "/v2/teams/{teamId}/event-types/{eventTypeId}/create-phone-call"
+Mutation = Callable[[dict[str, Any]], None]
+
+
+@pytest.fixture(scope="module")
+def overlays() -> list[Any]:
+    return update_spec.load_overlays()
+
+
+@pytest.fixture(scope="module")
+def baseline(raw_spec: dict[str, Any], overlays: list[Any]) -> dict[str, Any]:
+    """The overlaid pinned spec, computed once (and cached for `run`)."""
+    pin = specpin.Pin.load()
+    return update_spec.pinned_overlaid(pin, overlays)
+
+
+def _mutated(raw_spec: dict[str, Any], mutate: Mutation) -> dict[str, Any]:
+    document = copy.deepcopy(raw_spec)
+    mutate(document)
+    return document
+
+
+def _write(tmp_path: Path, document: dict[str, Any], name: str = "candidate.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _diff(
+    raw_spec: dict[str, Any], overlays: list[Any], baseline: dict[str, Any], mutate: Mutation
+) -> dict[str, Any]:
+    document, stale = update_spec.overlay_document(_mutated(raw_spec, mutate), overlays)
+    assert stale == []
+    return update_spec.diff(baseline, document)
+
+
+def _param(document: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any]:
+    (param,) = [p for p in document["paths"][path][method]["parameters"] if p["name"] == name]
+    return param
+
+
+@pytest.fixture
+def spec_copy(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of spec/ (and an empty spec cache) that update_spec writes instead."""
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    for name in ("pin.toml", "surface.lock"):
+        source = repo_root / "spec" / name
+        (spec / name).write_bytes(source.read_bytes() if source.is_file() else b"")
+    monkeypatch.setattr(update_spec, "SPEC_DIR", spec)
+    monkeypatch.setattr(update_spec, "PIN_FILE", spec / "pin.toml")
+    monkeypatch.setattr(update_spec, "LOCK_FILE", spec / "surface.lock")
+    monkeypatch.setattr(update_spec, "CACHE_DIR", tmp_path / "cache")
+    return spec
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _rename_phone_call_path(document: dict[str, Any]) -> None:
+    document["paths"][RENAMED.replace("create-phone-call", "phone-calls")] = document["paths"].pop(
+        RENAMED
+    )
+
+
+# --------------------------------------------------------------------- the report
+
+
+def test_unchanged_candidate_reports_nothing(baseline: dict[str, Any], tmp_path: Path) -> None:
+    pinned = specpin.resolve()
+    report = update_spec.run(str(pinned), generate_candidate=False)
+    assert report["identical"]
+    assert not report["changed"] and not report["breaking"]
+    assert report["stale_overlay_actions"] == []
+    assert report["exit_code"] == update_spec.EXIT_UNCHANGED
+    for section in ("operations", "schemas"):
+        assert all(not entries for entries in report[section].values())
+    assert "Result: no change to the surface (exit 0)" in update_spec.render_text(report)
+
+
+def test_removed_operation_is_breaking(
+    raw_spec: dict[str, Any], overlays: list[Any], baseline: dict[str, Any]
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        del document["paths"]["/v2/bookings/{bookingUid}/confirm"]
+
+    report = _diff(raw_spec, overlays, baseline, mutate)
+    (removed,) = report["operations"]["removed"]
+    assert removed["key"] == "POST /v2/bookings/{bookingUid}/confirm"
+    assert removed["call"] == "cal.bookings.confirm"
+    assert removed["breaking"] and report["breaking"]
+
+
+def test_added_operation_is_reported_not_breaking(
+    raw_spec: dict[str, Any], baseline: dict[str, Any], tmp_path: Path
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        document["paths"]["/v2/bookings/{bookingUid}/notes"] = {
+            "get": {
+                "operationId": "BookingsController_2024_08_13_getBookingNotes",
+                "tags": ["Bookings"],
+                "parameters": [
+                    {
+                        "name": "bookingUid",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "$ref": "#/components/schemas/GetBookingOutput_2024_08_13"
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        }
+
+    candidate = _write(tmp_path, _mutated(raw_spec, mutate))
+    report = update_spec.run(str(candidate), generate_candidate=False)
+    (added,) = report["operations"]["added"]
+    assert added["key"] == "GET /v2/bookings/{bookingUid}/notes"
+    assert not added["breaking"]
+    assert "50-names.yaml" in added["note"]  # no public name yet: the reviewer must add one
+    assert report["operations"]["removed"] == report["operations"]["changed"] == []
+    assert report["changed"] and not report["breaking"]
+    assert report["exit_code"] == update_spec.EXIT_CHANGED
+    assert "+ GET /v2/bookings/{bookingUid}/notes" in update_spec.render_text(report)
+
+
+def test_query_parameter_made_required_is_breaking(
+    raw_spec: dict[str, Any], overlays: list[Any], baseline: dict[str, Any]
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        _param(document, "/v2/bookings", "get", "attendeeEmail")["required"] = True
+
+    assert _param(baseline, "/v2/bookings", "get", "attendeeEmail").get("required") is not True
+    report = _diff(raw_spec, overlays, baseline, mutate)
+    (changed,) = report["operations"]["changed"]
+    assert changed["key"] == "GET /v2/bookings" and changed["call"] == "cal.bookings.list"
+    assert changed["changes"] == [
+        {"what": "parameter attendeeEmail (query): now required", "breaking": True}
+    ]
+    assert report["breaking"]
+
+
+def test_property_type_change_is_breaking(
+    raw_spec: dict[str, Any], overlays: list[Any], baseline: dict[str, Any]
+) -> None:
+    schema = "BookingOutput_2024_08_13"
+    assert baseline["components"]["schemas"][schema]["properties"]["title"]["type"] == "string"
+
+    def mutate(document: dict[str, Any]) -> None:
+        document["components"]["schemas"][schema]["properties"]["title"]["type"] = "integer"
+
+    report = _diff(raw_spec, overlays, baseline, mutate)
+    (changed,) = report["schemas"]["changed"]
+    assert changed["schema"] == schema
+    assert {"what": f"{schema}.title: type string -> integer", "breaking": True} in changed[
+        "changes"
+    ]
+    assert changed["breaking"] and report["breaking"]
+    assert "cal.bookings.get" in changed["used_by"]
+
+
+def test_renamed_path_makes_overlay_actions_stale(
+    raw_spec: dict[str, Any], baseline: dict[str, Any], tmp_path: Path
+) -> None:
+    candidate = _write(tmp_path, _mutated(raw_spec, _rename_phone_call_path))
+    report = update_spec.run(str(candidate))  # generation is skipped: actions are stale
+    stale = {(s["file"], s["index"]): s for s in report["stale_overlay_actions"]}
+    assert ("00-path-templating.yaml", 0) in stale
+    assert RENAMED in stale[("00-path-templating.yaml", 0)]["target"]
+    assert report["generation"]["status"] == "skipped"
+    assert report["exit_code"] == update_spec.EXIT_BREAKING
+    # Matched by the upstream operationId: a renamed path, not a remove + add.
+    (changed,) = [c for c in report["operations"]["changed"] if c["was"]]
+    assert changed["was"] == f"POST {RENAMED}"
+    assert any(c["what"].startswith("path changed") and c["breaking"] for c in changed["changes"])
+    text = update_spec.render_text(report)
+    assert "overlays/00-path-templating.yaml action #0" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"swagger": "2.0", "paths": {}}', "not an OpenAPI 3.x document"),
+        ('{"openapi": "3.0.0"}', "no `paths` object"),
+        ("openapi: 3.0.0\npaths: {}\n", "is not JSON"),
+        ("[1, 2]", "not an OpenAPI document"),
+    ],
+)
+def test_not_openapi_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    path = tmp_path / "candidate.json"
+    path.write_text(content)
+    with pytest.raises(update_spec.UpdateError, match=message):
+        update_spec.load_candidate(str(path))
+    assert update_spec.main([str(path), "--no-generate"]) == update_spec.EXIT_BREAKING
+    assert message in capsys.readouterr().err
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(update_spec.UpdateError, match="cannot read"):
+        update_spec.load_candidate(str(tmp_path / "nope.json"))
+
+
+def test_json_report_and_exit_code(
+    raw_spec: dict[str, Any], baseline: dict[str, Any], tmp_path: Path
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        del document["paths"]["/v2/bookings/{bookingUid}/confirm"]["post"]
+
+    candidate = _write(tmp_path, _mutated(raw_spec, mutate))
+    out = tmp_path / "report.json"
+    code = update_spec.main([str(candidate), "--no-generate", "--json", str(out)])
+    report = json.loads(out.read_text())
+    assert code == report["exit_code"] == update_spec.EXIT_BREAKING
+    assert [r["call"] for r in report["operations"]["removed"]] == ["cal.bookings.confirm"]
+    # Removing the operation leaves its naming action with nothing to select.
+    assert any(s["file"] == "50-names.yaml" for s in report["stale_overlay_actions"])
+
+
+# ------------------------------------------------------------------------ --write
+
+
+def test_write_with_stale_overlay_changes_nothing(
+    raw_spec: dict[str, Any], baseline: dict[str, Any], tmp_path: Path, spec_copy: Path
+) -> None:
+    before = _snapshot(spec_copy)
+    candidate = _write(tmp_path, _mutated(raw_spec, _rename_phone_call_path))
+    report = update_spec.run(str(candidate), write=True)
+    assert report["written"] == []
+    assert "nothing written" in report["write_notes"][0]
+    assert _snapshot(spec_copy) == before
+    assert not (tmp_path / "cache").exists()
+
+
+def test_write_with_generation_failure_changes_nothing(
+    raw_spec: dict[str, Any],
+    baseline: dict[str, Any],
+    tmp_path: Path,
+    spec_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def failing(output: Path, *, spec_path: Path | None = None) -> dict[str, str]:
+        raise generate.GenerationError("openapi-python-client reported warnings:\nWARNING x")
+
+    monkeypatch.setattr(update_spec.generate, "generate", failing)
+    before = _snapshot(spec_copy)
+
+    def mutate(document: dict[str, Any]) -> None:
+        document["info"]["version"] = "candidate"
+
+    candidate = _write(tmp_path, _mutated(raw_spec, mutate))
+    report = update_spec.run(str(candidate), write=True)
+    assert report["generation"]["status"] == "failed"
+    assert "WARNING x" in report["generation"]["output"]
+    assert report["exit_code"] == update_spec.EXIT_BREAKING
+    assert report["written"] == [] and _snapshot(spec_copy) == before
+    assert "WARNING x" in update_spec.render_text(report)
+
+
+def test_write_clean_changed_candidate_rewrites_pin_and_lock(
+    raw_spec: dict[str, Any], baseline: dict[str, Any], tmp_path: Path, spec_copy: Path
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        document["paths"]["/v2/me"]["get"].setdefault("parameters", []).append(
+            {"name": "expand", "in": "query", "required": False, "schema": {"type": "string"}}
+        )
+
+    old_pin = specpin.Pin.load(spec_copy / "pin.toml")
+    real_pin = (ROOT / "spec" / "pin.toml").read_bytes()
+    candidate = _write(tmp_path, _mutated(raw_spec, mutate))
+    report = update_spec.run(str(candidate), write=True, commit="0" * 40)
+
+    assert report["generation"] == {"status": "ok", "output": ""}
+    assert report["exit_code"] == update_spec.EXIT_CHANGED
+    (changed,) = report["operations"]["changed"]
+    assert changed["changes"] == [
+        {"what": "parameter expand (query) added (optional, string)", "breaking": False}
+    ]
+    new_pin = specpin.Pin.load(spec_copy / "pin.toml")
+    sha256 = specpin.sha256_of(candidate.read_bytes())
+    assert new_pin.sha256 == sha256 != old_pin.sha256
+    assert new_pin.commit == "0" * 40
+    assert (new_pin.repo, new_pin.path, new_pin.url) == (old_pin.repo, old_pin.path, old_pin.url)
+    assert new_pin.date == datetime.date.today().isoformat()
+    assert any("--url" in note for note in report["write_notes"])
+    lock = (spec_copy / "surface.lock").read_text()
+    assert "cal.me.get(*, expand: str = UNSET)" in lock
+    assert any(
+        line.startswith("+") and "cal.me.get(" in line for line in report["surface_lock_diff"]
+    )
+    cached = tmp_path / "cache" / f"{sha256}.json"
+    assert specpin.sha256_of(cached.read_bytes()) == sha256
+    assert (ROOT / "spec" / "pin.toml").read_bytes() == real_pin  # the real spec/ untouched
