@@ -153,7 +153,10 @@ def generate(output: Path = OUTPUT, *, spec_path: Path | None = None) -> dict[st
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns("__pycache__", "*.md"),
         )
-        namespaces.write(document, package_dir)
+        try:
+            namespaces.write(document, package_dir)
+        except ValueError as exc:  # a method-name clash the names overlay must fix
+            raise GenerationError(str(exc)) from exc
         _stamp(package_dir, spec_sha256)
         ruff = [sys.executable, "-m", "ruff"]
         ruff_config = ["--config", str(ROOT / "pyproject.toml")]

@@ -733,7 +733,10 @@ def run(
     pin = specpin.Pin.load(PIN_FILE)
     overlays = load_overlays()
     old_doc = pinned_overlaid(pin, overlays)
-    new_doc, stale = overlay_document(raw, overlays)
+    if sha256 == pin.sha256:  # the pinned spec itself: its overlaid form is the baseline
+        new_doc, stale = old_doc, []
+    else:
+        new_doc, stale = overlay_document(raw, overlays)
     try:
         report: dict[str, Any] = diff(old_doc, new_doc)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
