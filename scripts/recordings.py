@@ -12,13 +12,18 @@ This module is both a library (the contract tests import it) and a CLI:
     python scripts/recordings.py --show OP_ID     # print one, write nothing
     python scripts/recordings.py --sync           # follow operationId / namespace
                                                   # renames (method + path decide)
+    python scripts/recordings.py --refresh        # rewrite the spec-derived ones after
+                                                  # an overlay changed the spec
 
 A spec-derived recording is built from the overlaid spec alone: path
-parameters and required query parameters, a request body and a 2xx answer with
-the required properties plus a few optional ones, values from the spec's
-examples where they fit the schema, else synthesised (ints for integers, ISO
-timestamps for date-times, the first enum value, ...). Existing files are never
-overwritten. The generated package (`--generated`, default $CALCOM_GENERATED_DIR
+parameters, required query parameters and list-valued ones that have an example
+(to exercise comma-joined and repeated lists), a request body and a 2xx answer
+with the required properties plus a few optional ones (scalars with examples),
+values from the spec's examples where they fit the schema, else synthesised
+(ints for integers, ISO timestamps for date-times, the first enum value, ...).
+Query parameters with a spec default appear in the recorded request: the
+generated signatures default to them, so the client always sends them. `--missing`
+never overwrites a file; `--refresh` rewrites only spec-derived ones. The generated package (`--generated`, default $CALCOM_GENERATED_DIR
 or generated/) supplies the overlaid spec (its openapi.json) and the Python
 parameter names of each endpoint.
 """
@@ -33,7 +38,6 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,9 +48,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS_DIR = ROOT / "tests" / "recordings"
 PROVENANCES = ("live", "observed", "spec-derived")
-AUTH_SCHEMES = ("bearer", "client", "none")
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-TOP_LEVEL_KEYS = ("operation", "provenance", "source", "note", "call", "request", "response", "expect")
+AUTH_SCHEMES = ("bearer", "client", "secret", "none")  # "+"-joined when several are needed
+TOP_LEVEL_KEYS = (
+    "operation",
+    "provenance",
+    "source",
+    "note",
+    "call",
+    "request",
+    "response",
+    "expect",
+)
 VARIANT_SEPARATOR = "--"
 
 # What the generator puts in for values it has to make up.
@@ -90,7 +102,11 @@ def load_yaml(text: str) -> Any:
 def dump_yaml(data: Any) -> str:
     """Block-style YAML, keys in the given order, long lines left alone."""
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
         default_flow_style=False,
     )
 
@@ -172,13 +188,6 @@ def recording_path(
     return directory.joinpath(*namespace.split("."), f"{name}.yaml")
 
 
-def ordered(data: dict[str, Any]) -> dict[str, Any]:
-    """A recording's top-level keys in the documented order (unknown keys last)."""
-    out = {key: data[key] for key in TOP_LEVEL_KEYS if key in data}
-    out.update({key: value for key, value in data.items() if key not in out})
-    return out
-
-
 # --- The overlaid spec --------------------------------------------------------------
 
 
@@ -191,7 +200,7 @@ class SpecOperation:
     namespace: str
     name: str  # method name on the namespace
     module: str  # dotted path below calcom._generated.api
-    auth: str  # as calcom._endpoint.Operation.auth: "bearer", "bearer+client", "client", "none"
+    auth: str  # as calcom._endpoint.Operation.auth, e.g. "bearer|client|none", "secret"
     api_version: str | None
     comma_params: tuple[str, ...]
 
@@ -229,7 +238,9 @@ def operation_serving(
     """The operation serving `METHOD /concrete/path`; the most specific template wins."""
     path = path.split("?", 1)[0]
     candidates = [
-        op for op in ops.values() if op.method == method.upper() and template_regex(op.path).match(path)
+        op
+        for op in ops.values()
+        if op.method == method.upper() and template_regex(op.path).match(path)
     ]
     if not candidates:
         return None
@@ -238,13 +249,25 @@ def operation_serving(
 
 
 def recording_auth(auth: str) -> str:
-    """The credentials a recording uses for an operation accepting `auth`: an API key
-    where a bearer token is accepted, else the platform client credentials."""
-    if "bearer" in auth:
-        return "bearer"
-    if "client" in auth:
-        return "client"
-    return "none"
+    """The credentials a recording authenticates with, for an operation whose security
+    is `auth` (calcom._endpoint.Operation.auth: alternatives joined by "|", each a
+    "+"-joined set of bearer / client / secret, or none): the first alternative, the
+    one the client sends when it holds those credentials."""
+    return auth.split("|", 1)[0] or "none"
+
+
+def auth_kinds(auth: str) -> set[str]:
+    """The credential kinds of a recording's `request.auth` ("bearer+client" -> both)."""
+    return {kind for kind in auth.split("+") if kind != "none"}
+
+
+def valid_auth(auth: object) -> bool:
+    if not isinstance(auth, str) or not auth:
+        return False
+    if auth == "none":
+        return True
+    kinds = auth.split("+")
+    return len(set(kinds)) == len(kinds) and set(kinds) <= {"bearer", "client", "secret"}
 
 
 # --- Synthesising values from schemas ------------------------------------------------
@@ -258,7 +281,9 @@ class Synth:
         self.schemas: dict[str, Any] = spec.get("components", {}).get("schemas", {})
         self.problems: list[str] = []
 
-    def resolve(self, schema: dict[str, Any], seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], tuple[str, ...]]:
+    def resolve(
+        self, schema: dict[str, Any], seen: tuple[str, ...] = ()
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
         while isinstance(schema, dict) and "$ref" in schema:
             name = schema["$ref"].rsplit("/", 1)[-1]
             if name in seen:
@@ -289,7 +314,9 @@ class Synth:
             out["required"] = required
         return out
 
-    def value(self, schema: dict[str, Any], name: str = "", seen: tuple[str, ...] = (), depth: int = 0) -> Any:
+    def value(
+        self, schema: dict[str, Any], name: str = "", seen: tuple[str, ...] = (), depth: int = 0
+    ) -> Any:
         schema, seen = self.resolve(schema, seen)
         schema = self.merged(schema, seen)
         if depth > MAX_DEPTH:
@@ -318,10 +345,16 @@ class Synth:
         if kind == "array":
             count = max(1, int(schema.get("minItems", 1)))
             items = schema.get("items") or {}
-            if isinstance(example, list) and example and all(_fits_scalar(items, self, e) for e in example):
+            if (
+                isinstance(example, list)
+                and example
+                and all(_fits_scalar(items, self, e) for e in example)
+            ):
                 return list(example)
             return [self.value(items, name, seen, depth + 1) for _ in range(count)]
-        if kind in ("string", "integer", "number", "boolean") and _fits_scalar(schema, self, example):
+        if kind in ("string", "integer", "number", "boolean") and _fits_scalar(
+            schema, self, example
+        ):
             return example
         if "default" in schema and _fits_scalar(schema, self, schema["default"]):
             return schema["default"]
@@ -358,7 +391,11 @@ class Synth:
                 out[name] = None if nullable else {}
                 self.problems.append(
                     f"required property {name!r} refers to its own schema ({error}): "
-                    + ("null is the only finite value" if nullable else "no finite value fits; {} given")
+                    + (
+                        "null is the only finite value"
+                        if nullable
+                        else "no finite value fits; {} given"
+                    )
                 )
         return out
 
@@ -367,8 +404,10 @@ class Synth:
             prop, _ = self.resolve(prop, seen)
         except RecursionError:
             return False
-        return prop.get("type") in ("string", "integer", "number", "boolean") and "example" in prop and (
-            _fits_scalar(prop, self, prop["example"])
+        return (
+            prop.get("type") in ("string", "integer", "number", "boolean")
+            and "example" in prop
+            and (_fits_scalar(prop, self, prop["example"]))
         )
 
 
@@ -391,9 +430,8 @@ def _fits_scalar(schema: dict[str, Any], synth: Synth, value: Any) -> bool:
             return bool(re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", value))
         if fmt == "date":
             return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
-        pattern = schema.get("pattern")
-        # Some patterns are constant names, not regexes ("TIME_FORMAT_HH_MM"): ignored.
-        if pattern and not re.fullmatch(r"[A-Z0-9_]+", pattern) and not re.search(pattern, value):
+        pattern = _regex(schema.get("pattern"))
+        if pattern and not re.search(pattern, value):
             return False
         if len(value) < int(schema.get("minLength", 0)):
             return False
@@ -401,7 +439,11 @@ def _fits_scalar(schema: dict[str, Any], synth: Synth, value: Any) -> bool:
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool) and _in_range(schema, value)
     if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool) and _in_range(schema, value)
+        return (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and _in_range(schema, value)
+        )
     if kind == "boolean":
         return isinstance(value, bool)
     return False
@@ -411,9 +453,41 @@ def _in_range(schema: dict[str, Any], value: float) -> bool:
     return schema.get("minimum", -(10**18)) <= value <= schema.get("maximum", 10**18)
 
 
+def _regex(pattern: Any) -> str | None:
+    """A schema's `pattern` as a Python regex: JavaScript literals (/^\\+[1-9]\\d+$/) lose
+    their slashes; constant names that are not regexes ("TIME_FORMAT_HH_MM") are ignored."""
+    if not isinstance(pattern, str) or re.fullmatch(r"[A-Z0-9_]+", pattern):
+        return None
+    if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
+        pattern = pattern[1:-1]
+    try:
+        re.compile(pattern)
+    except re.error:
+        return None
+    return pattern
+
+
+_PATTERN_CANDIDATES = (
+    "+14155550123",
+    "09:00",
+    "2024-08-13",
+    "example",
+    "abc123",
+    "ABC123",
+    "#292929",
+)
+
+
 def synth_string(schema: dict[str, Any], name: str) -> str:
     fmt = schema.get("format")
     lowered = name.lower()
+    pattern = _regex(schema.get("pattern"))
+    if pattern:
+        for candidate in _PATTERN_CANDIDATES:
+            if re.search(pattern, candidate):
+                return candidate
+    if "phone" in lowered:
+        return "+14155550123"
     if fmt == "date-time":
         return SYNTH_DATETIME
     if fmt == "date":
@@ -469,7 +543,9 @@ def endpoint_module(op: SpecOperation) -> Any:
     return importlib.import_module(f"calcom._generated.api.{op.module}")
 
 
-def spec_derived(spec: dict[str, Any], op: SpecOperation, synth: Synth | None = None) -> dict[str, Any]:
+def spec_derived(
+    spec: dict[str, Any], op: SpecOperation, synth: Synth | None = None
+) -> dict[str, Any]:
     """A minimal valid recording of `op`, from the overlaid spec alone."""
     synth = synth or Synth(spec)
     synth.problems = []
@@ -478,7 +554,9 @@ def spec_derived(spec: dict[str, Any], op: SpecOperation, synth: Synth | None = 
     signature = inspect.signature(build)
     names = list(signature.parameters)
     positional = [
-        n for n, p in signature.parameters.items() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        n
+        for n, p in signature.parameters.items()
+        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
     ]
 
     path_values: dict[str, Any] = {}
@@ -531,7 +609,10 @@ def spec_derived(spec: dict[str, Any], op: SpecOperation, synth: Synth | None = 
 
     call: dict[str, Any] = {"args": args, "kwargs": kwargs}
     body_schema = (
-        (operation.get("requestBody") or {}).get("content", {}).get("application/json", {}).get("schema")
+        (operation.get("requestBody") or {})
+        .get("content", {})
+        .get("application/json", {})
+        .get("schema")
     )
     if body_schema is not None:
         body = sorted_json(synth.value(body_schema, "body"))
@@ -590,7 +671,6 @@ def type_hints(func: Any) -> dict[str, Any]:
     import typing
 
     return typing.get_type_hints(func, globalns=func.__globals__, localns=_Models())
-
 
 
 def _unset_type() -> type:
@@ -655,7 +735,6 @@ def _json_differs(expected: Any, actual: Any) -> bool:
 
 def body_union_member(build: Any, body: Any) -> str | None:
     """For a `body` annotated as a union of models, the name of the member `body` is."""
-    import typing
 
     import attrs
 
@@ -685,7 +764,9 @@ def convert(hint: Any, value: Any, *, type_name: str | None = None) -> Any:
     if type_name is not None:
         named = [m for m in members if getattr(m, "__name__", None) == type_name]
         if not named:
-            raise LookupError(f"{type_name} is not one of {[getattr(m, '__name__', m) for m in members]}")
+            raise LookupError(
+                f"{type_name} is not one of {[getattr(m, '__name__', m) for m in members]}"
+            )
         members = named
     if len(members) > 1 and isinstance(value, dict):
         models = [m for m in members if isinstance(m, type) and attrs.has(m)]
@@ -712,9 +793,14 @@ def call_arguments(build: Any, call: dict[str, Any]) -> tuple[list[Any], dict[st
     hints = type_hints(build)
     signature = inspect.signature(build)
     positional = [
-        n for n, p in signature.parameters.items() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        n
+        for n, p in signature.parameters.items()
+        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
     ]
-    args = [convert(hints.get(name, Any), value) for name, value in zip(positional, call.get("args") or [], strict=False)]
+    args = [
+        convert(hints.get(name, Any), value)
+        for name, value in zip(positional, call.get("args") or [], strict=False)
+    ]
     kwargs = {}
     for name, value in (call.get("kwargs") or {}).items():
         type_name = call.get("body_type") if name == "body" else None
@@ -744,14 +830,19 @@ def _check_body(spec: dict[str, Any], schema: dict[str, Any] | None, body: Any) 
 
     document = {**copy.deepcopy(schema), "components": spec.get("components", {})}
     validator = OAS30Validator(document)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '$'}: {e.message}" for e in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '$'}: {e.message}"
+        for e in validator.iter_errors(body)
+    ]
 
 
 def _write_missing(
     spec: dict[str, Any], directory: Path, only: set[str] | None, verbose: bool = False
 ) -> int:
     ops = spec_operations(spec)
-    have = {recording.operation for recording in load_all(directory)} if directory.is_dir() else set()
+    have = (
+        {recording.operation for recording in load_all(directory)} if directory.is_dir() else set()
+    )
     synth = Synth(spec)
     written = 0
     problems: list[str] = []
@@ -765,7 +856,12 @@ def _write_missing(
         _, schema = success_response(op.operation)
         for error in _check_body(spec, schema, recording["response"].get("body")):
             problems.append(f"{op_id}: response body: {error}")
-        body_schema = (op.operation.get("requestBody") or {}).get("content", {}).get("application/json", {}).get("schema")
+        body_schema = (
+            (op.operation.get("requestBody") or {})
+            .get("content", {})
+            .get("application/json", {})
+            .get("schema")
+        )
         for error in _check_body(spec, body_schema, recording["request"].get("body")):
             problems.append(f"{op_id}: request body: {error}")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -781,6 +877,24 @@ def _write_missing(
     return written
 
 
+def _refresh(spec: dict[str, Any], directory: Path) -> int:
+    """Rewrite the spec-derived recordings from the current overlaid spec (after an
+    overlay changed what they should say). Observed and live ones are never touched."""
+    ops = spec_operations(spec)
+    synth = Synth(spec)
+    changed = 0
+    for recording in load_all(directory):
+        if recording.provenance != "spec-derived" or recording.operation not in ops:
+            continue
+        text = dump_yaml(spec_derived(spec, ops[recording.operation], synth))
+        if text != recording.path.read_text():
+            recording.path.write_text(text)
+            changed += 1
+            print(f"refreshed {recording.id}")
+    print(f"{changed} spec-derived recording(s) changed")
+    return changed
+
+
 def _sync(spec: dict[str, Any], directory: Path) -> int:
     """Follow renames: a recording whose operation is gone is re-pointed at the operation
     serving its method + path; any recording is moved to its namespace's folder."""
@@ -791,11 +905,17 @@ def _sync(spec: dict[str, Any], directory: Path) -> int:
         text = recording.path.read_text()
         if op is None:
             request = recording.request
-            op = operation_serving(ops, str(request.get("method", "")), str(request.get("path", "")))
+            op = operation_serving(
+                ops, str(request.get("method", "")), str(request.get("path", ""))
+            )
             if op is None:
-                print(f"{recording.id}: no operation serves it any more; left alone", file=sys.stderr)
+                print(
+                    f"{recording.id}: no operation serves it any more; left alone", file=sys.stderr
+                )
                 continue
-            text = re.sub(r"^operation: .*$", f"operation: {op.operation_id}", text, count=1, flags=re.M)
+            text = re.sub(
+                r"^operation: .*$", f"operation: {op.operation_id}", text, count=1, flags=re.M
+            )
         target = recording_path(op.namespace, op.operation_id, recording.variant, directory)
         if target == recording.path and text == recording.path.read_text():
             continue
@@ -819,9 +939,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generated", help="generated package folder (has openapi.json)")
     parser.add_argument("--dir", type=Path, default=RECORDINGS_DIR, help="recordings folder")
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--missing", action="store_true", help="write recordings for operations lacking one")
+    mode.add_argument(
+        "--missing", action="store_true", help="write recordings for operations lacking one"
+    )
     mode.add_argument("--show", metavar="OPERATION_ID", help="print a spec-derived recording")
     mode.add_argument("--sync", action="store_true", help="follow operationId / namespace renames")
+    mode.add_argument(
+        "--refresh",
+        action="store_true",
+        help="rewrite the spec-derived recordings from the current spec",
+    )
     parser.add_argument("--only", nargs="*", help="with --missing: only these operationIds")
     parser.add_argument("-v", "--verbose", action="store_true", help="list schema warnings")
     options = parser.parse_args(argv)
@@ -835,12 +962,11 @@ def main(argv: list[str] | None = None) -> int:
     if options.sync:
         _sync(spec, options.dir)
         return 0
+    if options.refresh:
+        _refresh(spec, options.dir)
+        return 0
     _write_missing(spec, options.dir, set(options.only) if options.only else None, options.verbose)
     return 0
-
-
-def iter_recordings(directory: Path = RECORDINGS_DIR) -> Iterator[Recording]:
-    yield from load_all(directory)
 
 
 if __name__ == "__main__":

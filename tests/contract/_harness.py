@@ -87,12 +87,16 @@ def recorded_response(recording: Recording, request: httpx.Request | None = None
     headers = dict(response.get("headers") or {})
     if body is MISSING:
         content = b""
-    elif isinstance(body, str) and not str(headers.get("content-type", "")).startswith("application/json"):
+    elif isinstance(body, str) and not str(headers.get("content-type", "")).startswith(
+        "application/json"
+    ):
         content = body.encode()
     else:
         content = json.dumps(body).encode()
         headers.setdefault("content-type", "application/json")
-    return httpx.Response(int(response["status"]), headers=headers, content=content, request=request)
+    return httpx.Response(
+        int(response["status"]), headers=headers, content=content, request=request
+    )
 
 
 @dataclass
@@ -113,11 +117,13 @@ def client_for(recording: Recording, *, strict: bool, transport: httpx.BaseTrans
     """A `Cal` holding the credentials the recording's request authenticates with."""
     from calcom import Cal
 
-    auth = recording.request.get("auth", "bearer")
+    kinds = recordings.auth_kinds(str(recording.request.get("auth", "bearer")))
     credentials: dict[str, Any] = {}
-    if auth == "bearer":
+    if "bearer" in kinds:
         credentials["api_key"] = API_KEY
-    elif auth == "client":
+    if kinds & {"client", "secret"}:
+        # A platform customer holds both; for a secret-only route the client must
+        # send the secret alone.
         credentials.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     return Cal(
         **credentials,
@@ -133,6 +139,11 @@ def _replay(recording_id: str, strict: bool) -> Exchange:
 
     recording = BY_ID[recording_id]
     exchange = Exchange(recording, strict)
+    if recording.operation not in endpoint_index():
+        raise LookupError(
+            f"{recording.id}: the client has no operation {recording.operation!r} "
+            "(see test_coverage.py::test_recordings_name_existing_operations)"
+        )
 
     def handler(request: httpx.Request) -> httpx.Response:
         request.read()
@@ -144,7 +155,9 @@ def _replay(recording_id: str, strict: bool) -> Exchange:
     method = bound_method(cal, recording.operation)
     if call.get("options"):
         method = method.with_options(**call["options"])
-    args, kwargs = recordings.call_arguments(endpoint_index()[recording.operation].endpoint.build, call)
+    args, kwargs = recordings.call_arguments(
+        endpoint_index()[recording.operation].endpoint.build, call
+    )
     try:
         exchange.result = method(*args, **kwargs)
     except CalError as error:

@@ -34,6 +34,7 @@ from typing import Any
 
 import attrs
 import pytest
+import recordings
 from _compare import differences, type_errors, undeclared_fields
 from _harness import (
     API_KEY,
@@ -54,12 +55,108 @@ from recordings import Recording
 SUCCESSES = [r for r in RECORDINGS if not r.is_error]
 REAL = [r for r in SUCCESSES if r.provenance in ("observed", "live")]
 
+# Requests the client gets wrong, by recording id: runtime bugs (overlays/runtime is
+# not this suite's to change).
+_ALL_LISTS_JOINED = (
+    "runtime bug, calcom/_client.py _build_request: once an operation has ANY comma-separated "
+    "query parameter (Operation.comma_params non-empty) every list value is comma-joined, so "
+    "`emails` (explode: true, the server wants ?emails=a&emails=b) goes out as ?emails=a,b; "
+    "comma_params also holds Python names (assigned_option_ids) while params are keyed by wire "
+    "names (assignedOptionIds), so it cannot be used to filter as it is"
+)
+REQUEST_XFAIL: dict[str, str] = {
+    "orgs/users/list_org_users": _ALL_LISTS_JOINED,
+}
+
 # Spec-derived recordings the client cannot round-trip strictly, by recording id.
 # Each is a bug in the (overlaid) spec or the generator, not in the recording.
-SPEC_XFAIL: dict[str, str] = {}
+_DAYS_ENUM = (
+    "spec: ScheduleAvailabilityInput_2024_06_11.days carries the day enum on the ARRAY "
+    "(type: array, enum: [Monday, ...]) besides its items, so the generated check treats the "
+    "whole list as one Literal value (TypeError: unhashable type: 'list'); the array-level enum "
+    "has to go (an overlay)"
+)
+_REASSIGN_SELF = (
+    "spec: ReassignBookingOutput_2024_08_13.data is oneOf/allOf "
+    "[ReassignBookingOutput_2024_08_13] itself, so no finite document fits; the description "
+    "says ReassignAutoBookingOutput or ReassignManualBookingOutput (an overlay)"
+)
+SPEC_XFAIL: dict[str, str] = {
+    "bookings/reassign_booking": _REASSIGN_SELF,
+    "bookings/reassign_booking_to_user": _REASSIGN_SELF,
+    "orgs/schedules/list_org_schedules": _DAYS_ENUM,
+    "orgs/teams/schedules/list_org_team_schedules": _DAYS_ENUM,
+    "orgs/teams/users/schedules/list_org_team_user_schedules": _DAYS_ENUM,
+    "orgs/users/schedules/create_org_user_schedule": _DAYS_ENUM,
+    "orgs/users/schedules/get_org_user_schedule": _DAYS_ENUM,
+    "orgs/users/schedules/list_org_user_schedules": _DAYS_ENUM,
+    "orgs/users/schedules/update_org_user_schedule": _DAYS_ENUM,
+    "schedules/create_schedule": _DAYS_ENUM,
+    "schedules/get_default_schedule": _DAYS_ENUM,
+    "schedules/get_schedule": _DAYS_ENUM,
+    "schedules/list_schedules": _DAYS_ENUM,
+    "schedules/update_schedule": _DAYS_ENUM,
+    "teams/schedules/list_team_schedules": _DAYS_ENUM,
+}
 
-# Observed / live answers that strict mode cannot parse yet, by recording id.
-STRICT_XFAIL: dict[str, str] = {}
+# Observed / live answers that strict mode cannot parse yet, by recording id: where
+# the live API and the overlaid spec still disagree (overlays/40-live-divergences and
+# friends are meant to close these).
+_BOOKING_NULLS = (
+    "live booking has rescheduledByEmail: null and rating: null; the spec types them string / "
+    "number, not nullable"
+)
+_BOOKING_EXTRA = (
+    _BOOKING_NULLS + "; and isPlatformManagedUserBooking, which BookingOutput does not declare"
+)
+_BOOKING_FIELDS = (
+    "live event-type bookingFields are default fields without label/placeholder "
+    "({isDefault, type, slug, required, ...}); the spec's field union makes them required, so "
+    "every member fails (UrlFieldOutput.label / placeholder)"
+)
+_WEBHOOK = (
+    "live webhook has payloadTemplate: null and secret: null (spec: string) and fields the "
+    "spec does not declare (time, timeUnit, version)"
+)
+STRICT_XFAIL: dict[str, str] = {
+    "bookings/cancel_booking--observed": _BOOKING_NULLS,
+    "bookings/confirm_booking--observed": _BOOKING_NULLS,
+    "bookings/create_booking--observed": _BOOKING_EXTRA,
+    "bookings/decline_booking--observed": _BOOKING_NULLS,
+    "bookings/get_booking--observed": _BOOKING_NULLS,
+    "bookings/list_bookings--observed": (
+        "cal-api-version 2026-05-01 answers a cursor page {nextCursor, hasMore}; the pinned spec "
+        "only documents the 2024-08-13 page (PaginationMeta: totalItems, ...)"
+    ),
+    "bookings/reschedule_booking--observed": _BOOKING_EXTRA,
+    "event_types/create_event_type--observed": _BOOKING_FIELDS,
+    "event_types/get_event_type--observed": _BOOKING_FIELDS,
+    "event_types/list_event_types--observed": _BOOKING_FIELDS,
+    "me/get_me--observed": (
+        "the documented /v2/me example has `locale`, which MeOutput does not declare"
+    ),
+    "orgs/teams/memberships/list_org_team_memberships--observed": (
+        "membership user.bio / user.avatarUrl are null for users without them; the spec types "
+        "them string, not nullable"
+    ),
+    "schedules/create_schedule--observed": _DAYS_ENUM,
+    "schedules/get_default_schedule--observed": _DAYS_ENUM,
+    "schedules/list_schedules--observed": _DAYS_ENUM,
+    "slots/list_available_slots--observed": (
+        "the spec's slots answer is the date-keyed map itself (DefaultFormatOrWithFormattime: "
+        "additionalProperties list of slots), without the {status, data} envelope the live API "
+        "wraps it in"
+    ),
+    "teams/create_team--observed": (
+        "without a paid plan POST /v2/teams answers {pendingTeam, paymentLink, message}; the "
+        "team fields in it are null (parentId, logoUrl, bio, theme, brandColor, timeFormat, ...) "
+        "where the spec types them non-nullable"
+    ),
+    "webhooks/create_webhook--observed": _WEBHOOK,
+    "webhooks/get_webhook--observed": _WEBHOOK
+    + "; GET one adds teamId, eventTypeId, createdAt, appId, platform, oAuthClientId",
+    "webhooks/list_webhooks--observed": _WEBHOOK,
+}
 
 
 def _settle(recording: Recording, problems: list[str], known: dict[str, str], table: str) -> None:
@@ -107,10 +204,9 @@ def request_problems(recording: Recording, exchange: Exchange) -> list[str]:
 
     recorded_headers = {k.lower(): str(v) for k, v in (expected.get("headers") or {}).items()}
     version = request.headers.get("cal-api-version")
-    if version != recorded_headers.get("cal-api-version"):
-        out.append(
-            f"cal-api-version: sent {version!r}, recorded {recorded_headers.get('cal-api-version')!r}"
-        )
+    recorded_version = recorded_headers.get("cal-api-version")
+    if version != recorded_version:
+        out.append(f"cal-api-version: sent {version!r}, recorded {recorded_version!r}")
     for name, value in recorded_headers.items():
         if name != "cal-api-version" and request.headers.get(name) != value:
             out.append(f"header {name}: sent {request.headers.get(name)!r}, recorded {value!r}")
@@ -135,27 +231,21 @@ def request_problems(recording: Recording, exchange: Exchange) -> list[str]:
 
 
 def auth_problems(auth: str, headers: Any) -> list[str]:
-    bearer = headers.get("authorization")
-    client_id = headers.get("x-cal-client-id")
-    secret = headers.get("x-cal-secret-key")
+    """The credentials headers sent are exactly those `auth` ("bearer", "client",
+    "secret", "none", or several "+"-joined) calls for."""
+    kinds = recordings.auth_kinds(auth)
+    expected: dict[str, str] = {}
+    if "bearer" in kinds:
+        expected["authorization"] = f"Bearer {API_KEY}"
+    if "client" in kinds:
+        expected["x-cal-client-id"] = CLIENT_ID
+    if kinds & {"client", "secret"}:
+        expected["x-cal-secret-key"] = CLIENT_SECRET
     out = []
-    if auth == "bearer":
-        if bearer != f"Bearer {API_KEY}":
-            out.append(f"auth bearer: Authorization is {bearer!r}")
-        if client_id or secret:
-            out.append("auth bearer: platform client headers sent too")
-    elif auth == "client":
-        if secret != CLIENT_SECRET:
-            out.append(f"auth client: x-cal-secret-key is {secret!r}")
-        if client_id not in (None, CLIENT_ID):
-            out.append(f"auth client: x-cal-client-id is {client_id!r}")
-        if bearer:
-            out.append("auth client: an Authorization header was sent too")
-    elif auth == "none":
-        if bearer or client_id or secret:
-            out.append("auth none: credentials were sent")
-    else:
-        out.append(f"unknown auth scheme {auth!r} in the recording")
+    for name in ("authorization", "x-cal-client-id", "x-cal-secret-key"):
+        sent = headers.get(name)
+        if sent != expected.get(name):
+            out.append(f"auth {auth}: {name} sent {sent!r}, expected {expected.get(name)!r}")
     return out
 
 
@@ -166,7 +256,7 @@ def test_request(recording: Recording) -> None:
     failed = _call_failed(exchange)
     if failed and not exchange.requests:
         problems.append(failed)
-    _settle(recording, problems, {}, "")
+    _settle(recording, problems, REQUEST_XFAIL, "REQUEST_XFAIL")
 
 
 # --- the response --------------------------------------------------------------------
@@ -197,10 +287,29 @@ def result_problems(recording: Recording, exchange: Exchange, *, exact: bool) ->
         return [f"parsed to {type(result).__name__}, documented {getattr(hint, '__name__', hint)}"]
     if not attrs.has(type(result)):
         return [f"parsed to {type(result).__name__}, not a model"]
-    out = differences(body, result.to_dict())
+    dumped = result.to_dict()
+    if not exact:
+        dumped = _without_unset(dumped)
+    out = differences(body, dumped)
     if exact:
         out += type_errors(result) + undeclared_fields(result)
     return out
+
+
+def _without_unset(value: Any) -> Any:
+    """WORKAROUND (template bug, overlays/templates/model.py.jinja): in lenient mode a
+    required field missing from the answer is kept as UNSET (calcom._lenient.keep_raw's
+    default) and `to_dict()` then writes it unconditionally, so the dict holds `Unset`
+    objects under keys the server never sent (and json.dumps fails on it). Until
+    `to_dict` skips UNSET for required fields too, lenient comparisons drop them here;
+    strict comparisons (spec-derived, test_strict) do not."""
+    from calcom._generated.types import Unset
+
+    if isinstance(value, dict):
+        return {k: _without_unset(v) for k, v in value.items() if not isinstance(v, Unset)}
+    if isinstance(value, list):
+        return [_without_unset(v) for v in value]
+    return value
 
 
 def error_problems(recording: Recording, exchange: Exchange) -> list[str]:

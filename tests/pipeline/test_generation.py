@@ -181,10 +181,10 @@ def test_a_failure_after_the_generator_ran_leaves_the_output_untouched(
 ) -> None:
     def fail(document: Any, package_dir: Path) -> None:
         assert (package_dir / generate.GENERATED_SUBPACKAGE / "api").is_dir()
-        raise ValueError("namespace clash")
+        raise ValueError("namespace clash")  # generate wraps it as GenerationError
 
     monkeypatch.setattr(namespaces, "write", fail)
-    with pytest.raises(ValueError, match="namespace clash"):
+    with pytest.raises(generate.GenerationError, match="namespace clash"):
         generate.generate(existing_output)
     assert_untouched(existing_output)
 

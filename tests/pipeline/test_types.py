@@ -49,7 +49,6 @@ INTEGER_FIELDS = [
     ("TeamEventTypeOutput_2024_06_14", "parentEventTypeId"),
     ("ScheduleOutput_2024_06_11", "id"),
     ("ScheduleOutput_2024_06_11", "ownerId"),
-    ("UserWebhookOutputDto", "id"),
     ("UserWebhookOutputDto", "userId"),
     ("TeamOutputDto", "id"),
     ("MeOutput", "id"),
@@ -187,7 +186,8 @@ def test_no_query_parameter_is_a_number(spec: dict[str, Any]) -> None:
     numeric = [
         f"{method.upper()} {path} ?{p['name']}"
         for path, method, p in parameters(spec)
-        if p["in"] == "query" and "number" in (p["schema"].get("type"), p["schema"].get("items", {}).get("type"))
+        if p["in"] == "query"
+        and "number" in (p["schema"].get("type"), p["schema"].get("items", {}).get("type"))
     ]
     assert numeric == []
 
@@ -199,7 +199,9 @@ def test_pagination_parameters_are_integers(spec: dict[str, Any], name: str) -> 
     assert {p["schema"]["type"] for p in found} == {"integer"}
 
 
-@pytest.mark.parametrize(("key", "prop"), INTEGER_FIELDS, ids=[f"{k}.{p}" for k, p in INTEGER_FIELDS])
+@pytest.mark.parametrize(
+    ("key", "prop"), INTEGER_FIELDS, ids=[f"{k}.{p}" for k, p in INTEGER_FIELDS]
+)
 def test_named_fields_are_integers(spec: dict[str, Any], key: str, prop: str) -> None:
     assert schema_of(spec, key, prop).get("type") == "integer"
 
@@ -209,10 +211,12 @@ def test_named_lists_hold_integers(spec: dict[str, Any], key: str, prop: str) ->
     assert schema_of(spec, key, prop)["items"].get("type") == "integer"
 
 
-def test_routing_form_ids_are_strings(spec: dict[str, Any]) -> None:
-    # The spec had them as numbers, but routing forms have uuid ids.
+def test_uuid_ids_are_strings(spec: dict[str, Any]) -> None:
+    # The spec had them as numbers, but webhooks and routing forms have uuid ids.
     schema = schema_of(spec, "WorkflowFormActivationDto", "activeOnRoutingFormIds")
     assert schema["items"]["type"] == "string"
+    for key in ("UserWebhookOutputDto", "TeamWebhookOutputDto", "EventTypeWebhookOutputDto"):
+        assert schema_of(spec, key, "id")["type"] == "string", key
 
 
 def _integral(value: Any) -> bool:
@@ -239,10 +243,10 @@ def test_every_example_of_an_integer_is_integral(spec: dict[str, Any]) -> None:
                 isinstance(example, list) and all(_integral(v) for v in example)
             ):
                 bad.append(f"{where}.example = {example!r}")
-    for path, method, p in parameters(spec):
+    for route, method, p in parameters(spec):
         if p.get("schema", {}).get("type") == "integer" and "example" in p:
             if not _integral(p["example"]):
-                bad.append(f"{method.upper()} {path} ?{p['name']} example = {p['example']!r}")
+                bad.append(f"{method.upper()} {route} ?{p['name']} example = {p['example']!r}")
     assert bad == [], "\n".join(bad)
 
 
@@ -266,7 +270,9 @@ def test_dates_and_times_of_day_stay_strings(spec: dict[str, Any], key: str, pro
 
 
 def test_booking_filters_are_date_times(spec: dict[str, Any]) -> None:
-    found = [p for _, _, p in parameters(spec) if p["in"] == "query" and p["name"] in BOOKING_FILTERS]
+    found = [
+        p for _, _, p in parameters(spec) if p["in"] == "query" and p["name"] in BOOKING_FILTERS
+    ]
     assert len(found) >= 22
     assert {p["schema"].get("format") for p in found} == {"date-time"}
 
@@ -302,7 +308,8 @@ def test_every_date_time_example_is_a_timestamp(spec: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", ["status", "teamIds", "assignedOptionIds"])
 def test_comma_lists_are_not_exploded(spec: dict[str, Any], name: str) -> None:
     found = [
-        p for _, _, p in parameters(spec)
+        p
+        for _, _, p in parameters(spec)
         if p["in"] == "query" and p["name"] == name and p["schema"].get("type") == "array"
     ]
     assert found
@@ -316,7 +323,8 @@ def test_comma_email_filters_are_not_exploded(spec: dict[str, Any]) -> None:
         assert emails.get("explode") is False, path
     # The org users filter takes one address or a repeated parameter, not a comma list.
     (emails,) = [
-        p for p in spec["paths"]["/v2/organizations/{orgId}/users"]["get"]["parameters"]
+        p
+        for p in spec["paths"]["/v2/organizations/{orgId}/users"]["get"]["parameters"]
         if p["name"] == "emails"
     ]
     assert emails.get("explode") is not False
@@ -328,12 +336,13 @@ def test_comma_email_filters_are_not_exploded(spec: dict[str, Any]) -> None:
 def test_a_real_booking_id_parses_as_int(
     overlaid_spec: dict[str, Any], real_responses_dir: Path
 ) -> None:
-    from openapi_python_client.strings import ClassName
-
     from calcom._generated import models
     from calcom._lenient import strict_parsing
+    from openapi_python_client.strings import ClassName
 
-    record = json.loads((real_responses_dir / "nango__GET__v2_bookings_bookingUid__1.json").read_text())
+    record = json.loads(
+        (real_responses_dir / "nango__GET__v2_bookings_bookingUid__1.json").read_text()
+    )
     response = overlaid_spec["paths"]["/v2/bookings/{bookingUid}"]["get"]["responses"]["200"]
     wrapper = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     schemas = overlaid_spec["components"]["schemas"]

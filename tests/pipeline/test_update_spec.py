@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
+import http.server
 import json
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -320,3 +323,45 @@ def test_write_clean_changed_candidate_rewrites_pin_and_lock(
     cached = tmp_path / "cache" / f"{sha256}.json"
     assert specpin.sha256_of(cached.read_bytes()) == sha256
     assert (ROOT / "spec" / "pin.toml").read_bytes() == real_pin  # the real spec/ untouched
+
+
+def test_write_from_a_url_pins_that_url(
+    raw_spec: dict[str, Any],
+    baseline: dict[str, Any],
+    tmp_path: Path,
+    spec_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fake_generate(output: Path, *, spec_path: Path | None = None) -> dict[str, str]:
+        output.mkdir(parents=True)
+        (output / "surface.lock").write_text("# fake lock\n")
+        return {}
+
+    monkeypatch.setattr(update_spec.generate, "generate", fake_generate)
+
+    def mutate(document: dict[str, Any]) -> None:
+        document["info"]["version"] = "from-url"
+
+    served = tmp_path / "served"
+    served.mkdir()
+    _write(served, _mutated(raw_spec, mutate), "openapi.json")
+    handler = functools.partial(_QuietHandler, directory=str(served))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/openapi.json"
+            report = update_spec.run(url, write=True, repo="github.com/example/fork")
+        finally:
+            server.shutdown()
+    assert report["exit_code"] == update_spec.EXIT_UNCHANGED  # only info.version differs
+    pin = specpin.Pin.load(spec_copy / "pin.toml")
+    assert (pin.url, pin.repo) == (url, "github.com/example/fork")
+    assert pin.sha256 == specpin.sha256_of((served / "openapi.json").read_bytes())
+    assert (spec_copy / "surface.lock").read_text() == "# fake lock\n"
+    assert report["write_notes"] == []
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass

@@ -151,6 +151,9 @@ def raises(error: type[httpx.TransportError]) -> Reply:
     return reply
 
 
+MAX_REQUESTS = 100
+
+
 class MockAPI:
     """A scripted server. Each route answers its replies in order; the last one repeats.
     Unscripted routes answer 200 `{"status": "success", "data": {}}`."""
@@ -165,6 +168,9 @@ class MockAPI:
 
     def __call__(self, request: httpx.Request) -> Any:
         self.requests.append(request)
+        if len(self.requests) > MAX_REQUESTS:
+            # A client stuck in a retry or refresh loop fails the test instead of hanging it.
+            raise RuntimeError(f"runaway client: more than {MAX_REQUESTS} requests")
         queue = self._routes.get((request.method, request.url.path))
         if not queue:
             return ok()(request)

@@ -137,6 +137,13 @@ def test_iter_stops_on_an_empty_page(api: MockAPI, make_cal: Any) -> None:
     assert _skips(api) == [0, 2]
 
 
+def test_iter_stops_on_a_page_without_a_list(api: MockAPI, make_cal: Any) -> None:
+    """Leniency keeps what came instead of `data`; iteration ends rather than crashing."""
+    api.on("GET", "/v2/bookings", ok({"status": "success", "data": None}))
+    assert list(make_cal().bookings.list.iter(take=2)) == []
+    assert len(api.requests) == 1
+
+
 def test_iter_stops_when_the_server_says_no_next_page(api: MockAPI, make_cal: Any) -> None:
     api.on(
         "GET",
@@ -219,6 +226,14 @@ async def test_async_iter_stops_on_an_empty_page(api: MockAPI, make_async_cal: A
     )
     assert len([b async for b in make_async_cal().bookings.list.iter(take=2)]) == 2
     assert _skips(api) == [0, 2]
+
+
+async def test_async_iter_stops_when_the_server_ignores_skip(
+    api: MockAPI, make_async_cal: Any
+) -> None:
+    api.on("GET", "/v2/bookings", ok(bookings_page([booking(1), booking(2)])))
+    assert len([b async for b in make_async_cal().bookings.list.iter(take=2)]) == 2
+    assert len(api.requests) == 2
 
 
 def test_iter_other_paginated_operations(api: MockAPI, make_cal: Any) -> None:

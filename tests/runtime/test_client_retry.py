@@ -150,6 +150,7 @@ def test_max_retries_zero_disables(api: MockAPI, make_cal: Any, sleeps: list[flo
     api.on("GET", "/v2/me", fail(500, SERVER_ERROR), ok(ME))
     with pytest.raises(InternalServerError):
         make_cal(max_retries=0).me.get()
+    assert len(api.requests) == 1
     api.requests.clear()
     api.on("GET", "/v2/slots", fail(429, RATE_LIMITED, {"Retry-After": "1"}), ok())
     with pytest.raises(RateLimitError):

@@ -90,7 +90,9 @@ class _BaseClient:
         self._sleep = sleep
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={self._credentials!r})"
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, credentials={self._credentials!r})"
+        )
 
     @property
     def credentials(self) -> Credentials:
@@ -118,7 +120,10 @@ class _BaseClient:
         return operation.api_version
 
     def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, operation: Operation, kwargs: dict[str, Any],
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        operation: Operation,
+        kwargs: dict[str, Any],
         options: RequestOptions,
     ) -> httpx.Request:
         headers = {**self.default_headers, **kwargs.get("headers", {})}
@@ -179,7 +184,10 @@ class _BaseClient:
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "%s %s -> %s in %.0f ms (retry %d)",
-                request.method, request.url.path, status, (time.perf_counter() - started) * 1000,
+                request.method,
+                request.url.path,
+                status,
+                (time.perf_counter() - started) * 1000,
                 attempt,
             )
 
@@ -220,11 +228,22 @@ class Cal(_BaseClient, Root):
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key, access_token=access_token, refresh_token=refresh_token,
-            token_expires_at=token_expires_at, client_id=client_id, client_secret=client_secret,
-            refresh_flow=refresh_flow, on_token_refresh=on_token_refresh, base_url=base_url,
-            timeout=timeout, max_retries=max_retries, api_versions=api_versions,
-            default_headers=default_headers, strict=strict, sleep=sleep, http_client=http_client,
+            api_key=api_key,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            token_expires_at=token_expires_at,
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_flow=refresh_flow,
+            on_token_refresh=on_token_refresh,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            api_versions=api_versions,
+            default_headers=default_headers,
+            strict=strict,
+            sleep=sleep,
+            http_client=http_client,
         )
         Root.__init__(self, self)
         self._owns_http = http_client is None
@@ -261,7 +280,9 @@ class Cal(_BaseClient, Root):
             if creds.on_refresh is not None:
                 creds.on_refresh(pair)
 
-    def _send(self, operation: Operation, kwargs: dict[str, Any], options: RequestOptions) -> httpx.Response:
+    def _send(
+        self, operation: Operation, kwargs: dict[str, Any], options: RequestOptions
+    ) -> httpx.Response:
         creds = self._credentials
         if creds.tokens is not None and creds.tokens.expiring():
             self._ensure_fresh_token(creds.tokens)
@@ -280,7 +301,9 @@ class Cal(_BaseClient, Root):
                     self._sleep_for(self.retry.backoff(attempt))
                     attempt += 1
                     continue
-                raise exc.APITimeoutError(f"{request.method} {request.url.path} timed out", request=request) from error
+                raise exc.APITimeoutError(
+                    f"{request.method} {request.url.path} timed out", request=request
+                ) from error
             except httpx.TransportError as error:
                 self._log(request, "connection error", started, attempt)
                 if attempt < max_retries and retryable_transport_error(request.method):
@@ -333,11 +356,22 @@ class AsyncCal(_BaseClient, AsyncRoot):
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key, access_token=access_token, refresh_token=refresh_token,
-            token_expires_at=token_expires_at, client_id=client_id, client_secret=client_secret,
-            refresh_flow=refresh_flow, on_token_refresh=on_token_refresh, base_url=base_url,
-            timeout=timeout, max_retries=max_retries, api_versions=api_versions,
-            default_headers=default_headers, strict=strict, sleep=sleep, http_client=http_client,
+            api_key=api_key,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            token_expires_at=token_expires_at,
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_flow=refresh_flow,
+            on_token_refresh=on_token_refresh,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            api_versions=api_versions,
+            default_headers=default_headers,
+            strict=strict,
+            sleep=sleep,
+            http_client=http_client,
         )
         AsyncRoot.__init__(self, self)
         self._owns_http = http_client is None
@@ -406,7 +440,9 @@ class AsyncCal(_BaseClient, AsyncRoot):
                     await self._sleep_for(self.retry.backoff(attempt))
                     attempt += 1
                     continue
-                raise exc.APITimeoutError(f"{request.method} {request.url.path} timed out", request=request) from error
+                raise exc.APITimeoutError(
+                    f"{request.method} {request.url.path} timed out", request=request
+                ) from error
             except httpx.TransportError as error:
                 self._log(request, "connection error", started, attempt)
                 if attempt < max_retries and retryable_transport_error(request.method):
@@ -432,4 +468,3 @@ class AsyncCal(_BaseClient, AsyncRoot):
                     continue
             await response.aread()
             raise exc.error_for(response)
-

@@ -208,13 +208,17 @@ class BoundEndpoint(Generic[P, R]):
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         endpoint = self._endpoint
-        response = self._client._send(endpoint.operation, endpoint.build(*args, **kwargs), self._options)
+        response = self._client._send(
+            endpoint.operation, endpoint.build(*args, **kwargs), self._options
+        )
         return self._client._parse(endpoint.parse, response)
 
     def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
         """Send the request; return the HTTP answer (status, headers) with `.parse()`."""
         endpoint = self._endpoint
-        response = self._client._send(endpoint.operation, endpoint.build(*args, **kwargs), self._options)
+        response = self._client._send(
+            endpoint.operation, endpoint.build(*args, **kwargs), self._options
+        )
         return APIResponse(response, endpoint.parse, self._client)
 
     def with_options(
@@ -271,7 +275,7 @@ class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
     def iter(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
         """Every item of every page: `for booking in cal.bookings.list.iter(...)`."""
         for page in self.pages(*args, **kwargs):
-            yield from self._paged().items(page)
+            yield from _items_of(self._paged(), page)
 
 
 class AsyncBoundEndpoint(Generic[P, R]):
@@ -340,7 +344,9 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
         endpoint = self._paged()
         pager = _Pager(endpoint, kwargs)
         while True:
-            response = await self._client._send(endpoint.operation, pager.request(args), self._options)
+            response = await self._client._send(
+                endpoint.operation, pager.request(args), self._options
+            )
             page = self._client._parse(endpoint.parse, response)
             if pager.repeats(page):
                 return
@@ -351,7 +357,7 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
     async def iter(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[T]:
         """Every item of every page: `async for booking in cal.bookings.list.iter(...)`."""
         async for page in self.pages(*args, **kwargs):
-            for item in self._paged().items(page):
+            for item in _items_of(self._paged(), page):
                 yield item
 
 
@@ -362,7 +368,9 @@ class _Pager:
 
     __slots__ = ("endpoint", "kwargs", "offset_name", "size_name", "offset", "size", "first_key")
 
-    def __init__(self, endpoint: PaginatedEndpoint[Any, Any, Any], kwargs: Mapping[str, Any]) -> None:
+    def __init__(
+        self, endpoint: PaginatedEndpoint[Any, Any, Any], kwargs: Mapping[str, Any]
+    ) -> None:
         assert endpoint.operation.page_params is not None
         self.endpoint = endpoint
         self.kwargs = dict(kwargs)
@@ -380,14 +388,14 @@ class _Pager:
 
     def repeats(self, page: Any) -> bool:
         """The server ignored the offset and sent the previous page again."""
-        items = self.endpoint.items(page)
-        if self.first_key is None or not isinstance(items, Sequence) or not items:
+        items = _items_of(self.endpoint, page)
+        if self.first_key is None or not items:
             return False
-        return _identity(items[0]) == self.first_key
+        return bool(_identity(items[0]) == self.first_key)
 
     def advance(self, page: Any) -> bool:
-        items = self.endpoint.items(page)
-        if not isinstance(items, Sequence) or not items:
+        items = _items_of(self.endpoint, page)
+        if not items:
             return False
         self.first_key = _identity(items[0])
         self.offset += len(items)
@@ -398,6 +406,18 @@ class _Pager:
         if isinstance(has_next, bool):
             return has_next
         return self.size is None or len(items) >= self.size
+
+
+def _items_of(endpoint: PaginatedEndpoint[Any, Any, T], page: Any) -> Sequence[T]:
+    """A page's items; none when the page has no list where they belong (a lenient
+    parse kept something else there), so iteration ends instead of failing."""
+    try:
+        items = endpoint.items(page)
+    except AttributeError:
+        return ()
+    if isinstance(items, Sequence) and not isinstance(items, str | bytes):
+        return items
+    return ()
 
 
 def _default_of(function: Callable[..., Any], name: str) -> Any:
