@@ -117,10 +117,8 @@ def collect(document: dict[str, Any]) -> list[Op]:
                 page_params = ("skip", "take")
             elif {"limit", "offset"} <= query:
                 page_params = ("offset", "limit")
-            comma = tuple(
-                str(PythonIdentifier(p["name"], "field_"))
-                for p in params
-                if p.get("in") == "query" and p.get("explode") is False
+            comma = tuple(  # wire names: the runtime joins these query values
+                p["name"] for p in params if p.get("in") == "query" and p.get("explode") is False
             )
             module = f"{PythonIdentifier(tag, 'tag')}.{PythonIdentifier(operation_id, 'field_')}"
             ops.append(

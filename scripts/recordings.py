@@ -22,9 +22,10 @@ with the required properties plus a few optional ones (scalars with examples),
 values from the spec's examples where they fit the schema, else synthesised
 (ints for integers, ISO timestamps for date-times, the first enum value, ...).
 Query parameters with a spec default appear in the recorded request: the
-generated signatures default to them, so the client always sends them. `--missing`
-never overwrites a file; `--refresh` rewrites only spec-derived ones. The generated package (`--generated`, default $CALCOM_GENERATED_DIR
-or generated/) supplies the overlaid spec (its openapi.json) and the Python
+generated signatures default to them, so the client always sends them.
+`--missing` never overwrites a file; `--refresh` rewrites only spec-derived ones.
+The generated package (`--generated`, default $CALCOM_GENERATED_DIR or
+generated/) supplies the overlaid spec (its openapi.json) and the Python
 parameter names of each endpoint.
 """
 

@@ -135,10 +135,12 @@ class _BaseClient:
             headers.update(options.extra_headers)
         params = kwargs.get("params")
         if params and operation.comma_params:
-            params = {
-                key: ",".join(map(str, value)) if isinstance(value, list) else value
-                for key, value in params.items()
-            }
+            # Cal.com reads these as one comma-separated value (explode: false).
+            params = dict(params)
+            for key in operation.comma_params:
+                value = params.get(key)
+                if isinstance(value, list):
+                    params[key] = ",".join(map(str, value))
         timeout = options.timeout if options.has_timeout else self.timeout
         return http.build_request(
             kwargs["method"],

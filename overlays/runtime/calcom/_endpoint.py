@@ -39,7 +39,7 @@ class Operation:
     page_params: tuple[str, str] | None = None
     """(offset name, page-size name) of the Python parameters, e.g. ("skip", "take")."""
     comma_params: tuple[str, ...] = ()
-    """Query parameters Cal.com expects as one comma-separated value."""
+    """Query parameters (wire names) Cal.com expects as one comma-separated value."""
 
 
 _DEFAULT: Any = object()
