@@ -56,17 +56,9 @@ SUCCESSES = [r for r in RECORDINGS if not r.is_error]
 REAL = [r for r in SUCCESSES if r.provenance in ("observed", "live")]
 
 # Requests the client gets wrong, by recording id: runtime bugs (overlays/runtime is
-# not this suite's to change).
-_ALL_LISTS_JOINED = (
-    "runtime bug, calcom/_client.py _build_request: once an operation has ANY comma-separated "
-    "query parameter (Operation.comma_params non-empty) every list value is comma-joined, so "
-    "`emails` (explode: true, the server wants ?emails=a&emails=b) goes out as ?emails=a,b; "
-    "comma_params also holds Python names (assigned_option_ids) while params are keyed by wire "
-    "names (assignedOptionIds), so it cannot be used to filter as it is"
-)
-REQUEST_XFAIL: dict[str, str] = {
-    "orgs/users/list_org_users": _ALL_LISTS_JOINED,
-}
+# not this suite's to change). Empty now: the comma join of list query parameters
+# (every list was joined once an operation had one comma parameter) was fixed.
+REQUEST_XFAIL: dict[str, str] = {}
 
 # Spec-derived recordings the client cannot round-trip strictly, by recording id.
 # Each is a bug in the (overlaid) spec or the generator, not in the recording.

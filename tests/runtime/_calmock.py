@@ -1,11 +1,9 @@
 """Helpers of the client runtime tests: a scripted Cal.com behind httpx.MockTransport.
 
-- `api`: a `MockAPI`; script answers with `api.on("GET", "/v2/me", ok(ME), ...)` and
-  read what was sent from `api.requests` / `api.sent("GET", "/v2/me")`.
-- `sleeps`: every wait the client asked for (the clients get a recording `sleep`,
-  so no test ever really waits).
-- `make_cal(**kwargs)` / `make_async_cal(**kwargs)`: a `Cal` / `AsyncCal` wired to
-  `api`, with the test api key unless `api_key=` (or tokens) are given.
+`MockAPI` answers scripted replies (`api.on("GET", "/v2/me", ok(ME), fail(500))`)
+and records what was sent (`api.requests`, `api.sent("GET", "/v2/me")`). The
+fixtures in conftest.py wire it to the clients: `api`, `sleeps` (every wait the
+client asked for; no test really waits), `make_cal(**kwargs)` / `make_async_cal`.
 
 The secrets below are distinctive on purpose: the secret-scan tests look for them.
 """
