@@ -65,7 +65,9 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Ruff over the hand-written code (the generated tree is formatted by generate)."""
     session.install(*_group("lint"))
-    session.run("ruff", "check", "scripts", "tests", "overlays/runtime", "noxfile.py", *session.posargs)
+    session.run(
+        "ruff", "check", "scripts", "tests", "overlays/runtime", "noxfile.py", *session.posargs
+    )
     session.run("ruff", "format", "--check", "scripts", "tests", "overlays/runtime", "noxfile.py")
 
 
@@ -88,7 +90,11 @@ def build(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, name="update-spec")
 def update_spec(session: nox.Session) -> None:
-    """Report what a candidate spec changes: `nox -s update-spec -- <url-or-file> [--write] [--json F]`."""
+    """Report what a candidate spec changes.
+
+    `nox -s update-spec -- <url-or-file> [--write] [--json F]`; exit 0 no change,
+    1 changes, 2 breaking changes / stale overlays / generation failure.
+    """
     session.install(*_group("generate"))
     session.run("python", "scripts/update_spec.py", *session.posargs)
 
@@ -106,7 +112,12 @@ def record(session: nox.Session) -> None:
     _generate(session)
     session.install(*_group("test"))
     _install_package(session)
-    session.run("python", "scripts/record.py", *session.posargs, env={"CAL_API_KEY": os.environ.get("CAL_API_KEY", "")})
+    session.run(
+        "python",
+        "scripts/record.py",
+        *session.posargs,
+        env={"CAL_API_KEY": os.environ.get("CAL_API_KEY", "")},
+    )
 
 
 @nox.session(python=PYTHON)

@@ -216,7 +216,9 @@ def render(node: Node) -> str:
         "from functools import cached_property",
         "from typing import TYPE_CHECKING",
         "",
-        "from .._endpoint import AsyncResource, Endpoint, Operation, PaginatedEndpoint, SyncResource",
+        "from .._endpoint import (",
+        "    AsyncResource, Endpoint, Operation, PaginatedEndpoint, SyncResource,",
+        ")",
     ]
     for op in sorted(node.ops, key=lambda o: o.module):
         package, module = op.module.split(".")

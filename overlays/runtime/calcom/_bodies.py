@@ -15,7 +15,9 @@ from ._generated.types import UNSET, Unset
 Candidate = tuple[type[Any], tuple[str, ...], tuple[str, ...]]
 
 
-def build_body(candidates: Sequence[Candidate], fields: Mapping[str, Any], *, required: bool) -> Any:
+def build_body(
+    candidates: Sequence[Candidate], fields: Mapping[str, Any], *, required: bool
+) -> Any:
     given = {name: value for name, value in fields.items() if not isinstance(value, Unset)}
     if not given:
         if not required:

@@ -378,7 +378,9 @@ class AsyncCal(_BaseClient, AsyncRoot):
         AsyncRoot.__init__(self, self)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient()
-        self._refresh_lock: asyncio.Lock | None = None
+        # One lock per event loop: an asyncio.Lock is bound to the loop it first waits on,
+        # and a client may outlive one `asyncio.run()`.
+        self._refresh_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     async def close(self) -> None:
         if self._owns_http:
@@ -404,9 +406,12 @@ class AsyncCal(_BaseClient, AsyncRoot):
             return
         import asyncio
 
-        if self._refresh_lock is None:
-            self._refresh_lock = asyncio.Lock()
-        async with self._refresh_lock:
+        loop = asyncio.get_running_loop()
+        lock = self._refresh_locks.get(loop)
+        if lock is None:
+            self._refresh_locks = {loop: asyncio.Lock()}  # drop locks of finished loops
+            lock = self._refresh_locks[loop]
+        async with lock:
             # Concurrent calls queue here; only the first one refreshes.
             current = creds.tokens
             if current is None or (current is not stale and not current.expiring()):
