@@ -66,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         figures += regen.run(args.runs and min(args.runs, 3) or (1 if quick else 3))
 
     print(table(figures))
+    print(
+        "\nFresh-process figures: medians (ratio: median of the per-round ratios); "
+        "in-process figures: best repeat of each side."
+    )
     report = {
         "quick": quick,
         "python": sys.version.split()[0],

@@ -30,9 +30,14 @@ class Figure:
     """Met when ours <= this (in `unit`)."""
     samples: dict[str, list[float]] = field(default_factory=dict)
     notes: str = ""
+    paired_ratio: float | None = None
+    """When set, the ratio: median of ours/baseline over rounds run back to back
+    (robust to a machine whose load drifts during the run)."""
 
     @property
     def ratio(self) -> float:
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         return self.ours / self.baseline
 
     @property
@@ -60,6 +65,11 @@ class Figure:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def paired_ratio(ours: list[float], baseline: list[float]) -> float:
+    """Median of the per-round ratios (round i of ours ran next to round i of the baseline)."""
+    return statistics.median(a / b for a, b in zip(ours, baseline, strict=True))
 
 
 def fmt(value: float, unit: str) -> str:

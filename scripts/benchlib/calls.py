@@ -145,7 +145,9 @@ def parsing(target: Target, count: int, number: int, repeat: int) -> list[Figure
     import calcom
 
     body, source = bookings_page(count)
-    cal = calcom.Cal(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(_handler(body))))
+    cal = calcom.Cal(
+        api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(_handler(body)))
+    )
     namespace = reduce(getattr, target.chain, cal)
     parse = getattr(type(namespace), target.attr).parse  # the Endpoint: _parse_response
     response = httpx.Response(
@@ -159,9 +161,7 @@ def parsing(target: Target, count: int, number: int, repeat: int) -> list[Figure
     if len(page.data) != count or any(isinstance(item, dict) for item in page.data):
         raise RuntimeError(f"the {count} bookings did not parse into models: {kinds}")
 
-    mine, theirs = _side_by_side(
-        lambda: parse(response), lambda: json.loads(body), number, repeat
-    )
+    mine, theirs = _side_by_side(lambda: parse(response), lambda: json.loads(body), number, repeat)
     return [
         Figure(
             "parse_bookings",

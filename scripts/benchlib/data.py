@@ -213,6 +213,11 @@ def resolve(*operations: tuple[str, str]) -> dict[tuple[str, str], Target]:
         if entry is None:
             raise SystemExit(f"bench: no operation {method} {path} on the client")
         targets[(method, path)] = Target(
-            method, path, tuple(entry["chain"]), entry["attr"], entry["module"], entry["operation_id"]
+            method,
+            path,
+            tuple(entry["chain"]),
+            entry["attr"],
+            entry["module"],
+            entry["operation_id"],
         )
     return targets

@@ -4,11 +4,11 @@ Every child times its own work with perf_counter (interpreter start-up, the
 same for both sides, is left out) and prints its peak RSS. On Linux that is
 VmHWM of /proc/self/status, not getrusage(RUSAGE_SELF).ru_maxrss: the latter
 survives exec, so a child spawned by this (larger) process would report at
-least the parent's size; elsewhere ru_maxrss. Runs alternate ours / baseline so that a
-busy machine weighs on both alike; one warm-up round (writes .pyc files) is
-discarded; figures are medians. The package is byte-compiled first, as an
-install would (with PYTHONDONTWRITEBYTECODE set, every child would otherwise
-compile all it imports from source).
+least the parent's size; elsewhere ru_maxrss. Runs alternate ours / baseline
+so that a busy machine weighs on both alike; one warm-up round is discarded;
+figures are medians, ratios the median of the per-round ratios. The package is
+byte-compiled first, as an install would (with PYTHONDONTWRITEBYTECODE set,
+every child would otherwise compile all it imports from source).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import Figure, median
+from . import Figure, median, paired_ratio
 from .data import API_KEY, BASE_URL, Target, bookings_page, child_env, package_root
 
 _PRELUDE = """\
@@ -32,7 +32,8 @@ _t0 = _time.perf_counter()
 
 _REPORT = """\
 _t1 = _time.perf_counter()
-_rss = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * (1 if _sys.platform == "darwin" else 1024)
+_rss = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss
+_rss *= 1 if _sys.platform == "darwin" else 1024
 try:
     with open("/proc/self/status") as _status:
         _rss = next(int(l.split()[1]) * 1024 for l in _status if l.startswith("VmHWM:"))
@@ -53,7 +54,8 @@ import httpx
 """
     + _HANDLER
     + """\
-cal = calcom.Cal(api_key={api_key!r}, http_client=httpx.Client(transport=httpx.MockTransport(_handler)))
+http = httpx.Client(transport=httpx.MockTransport(_handler))
+cal = calcom.Cal(api_key={api_key!r}, http_client=http)
 page = cal{accessor}(take=10)
 _check = f"{{type(page).__name__}}:{{len(page.data)}}"
 """
@@ -131,6 +133,9 @@ def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
     def med(name: str, what: str) -> float:
         return median(samples[name][what])
 
+    def ratio(ours: str, base: str, what: str) -> float:
+        return paired_ratio(samples[ours][what], samples[base][what])
+
     def both(ours: str, base: str) -> dict[str, list[float]]:
         return {
             **{f"ours_{k}": v for k, v in samples[ours].items()},
@@ -153,6 +158,7 @@ def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
             target_ratio=1.5,
             samples=first,
             notes=note,
+            paired_ratio=ratio("calcom_first_call", "httpx_first_call", "seconds"),
         ),
         Figure(
             "first_call_peak_rss",
@@ -164,6 +170,7 @@ def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
             target_ratio=1.3,
             samples=first,
             notes=note,
+            paired_ratio=ratio("calcom_first_call", "httpx_first_call", "peak_rss_mib"),
         ),
         Figure(
             "import_calcom_time",
@@ -173,6 +180,7 @@ def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
             med("import_httpx", "seconds"),
             "import httpx",
             samples=both("import_calcom", "import_httpx"),
+            paired_ratio=ratio("import_calcom", "import_httpx", "seconds"),
         ),
         Figure(
             "import_calcom_peak_rss",
@@ -182,6 +190,7 @@ def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
             med("import_httpx", "peak_rss_mib"),
             "import httpx",
             samples=both("import_calcom", "import_httpx"),
+            paired_ratio=ratio("import_calcom", "import_httpx", "peak_rss_mib"),
         ),
         Figure(
             "import_endpoint_time",
@@ -192,6 +201,7 @@ def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
             "import httpx",
             samples=both("import_endpoint", "import_httpx"),
             notes=f"import {target.module}",
+            paired_ratio=ratio("import_endpoint", "import_httpx", "seconds"),
         ),
         Figure(
             "import_endpoint_peak_rss",
@@ -202,5 +212,6 @@ def run(target: Target, runs: int, warmup: bool = True) -> list[Figure]:
             "import httpx",
             samples=both("import_endpoint", "import_httpx"),
             notes=f"import {target.module}",
+            paired_ratio=ratio("import_endpoint", "import_httpx", "peak_rss_mib"),
         ),
     ]

@@ -3,7 +3,8 @@
 The baseline is openapi-python-client alone on the pinned spec with its
 default templates (what the pipeline wraps: resolve + overlays + generator +
 runtime + namespaces + ruff). Both run as subprocesses into a temporary
-folder, alternating; figures are medians.
+folder, alternating; figures are medians, the ratio the median of the
+per-round ratios. The target is absolute (seconds), the ratio is for scale.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import Figure, median
+from . import Figure, median, paired_ratio
 from .data import ROOT
 
 
@@ -32,7 +33,10 @@ def run(runs: int) -> list[Figure]:
     sys.path.insert(0, str(ROOT / "scripts"))
     import specpin
 
-    spec = specpin.resolve(specpin.Pin.load())
+    try:
+        spec = specpin.resolve(specpin.Pin.load())
+    except specpin.SpecError as exc:
+        raise SystemExit(f"bench: cannot time the regeneration: {exc}") from exc
     env = dict(os.environ)
     # The generator's post-hooks call `ruff`: the one next to this interpreter.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -76,5 +80,6 @@ def run(runs: int) -> list[Figure]:
             target_absolute=15.0,
             samples={"ours_seconds": ours, "baseline_seconds": bare},
             notes=f"wall time of the subprocess, median of {runs}",
+            paired_ratio=paired_ratio(ours, bare),
         )
     ]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from importlib import import_module
+from importlib.util import resolve_name
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overload
 
 import httpx
@@ -109,6 +111,34 @@ class AsyncResource:
         self._client = client
 
 
+class _Ref:
+    """A function of a generated endpoint module that is not imported yet."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def resolve(self) -> Any:
+        return getattr(import_module(self.module), self.name)
+
+
+class LazyModule:
+    """Stands for a generated endpoint module in a namespace (at runtime only;
+    type checkers see the real import): `module._get_kwargs` is a reference
+    that `Endpoint` imports on first use, so `cal.bookings` does not import
+    the modules (and models) of all its operations."""
+
+    __slots__ = ("_module",)
+
+    def __init__(self, name: str, package: str | None) -> None:
+        self._module = resolve_name(name, package)
+
+    def __getattr__(self, name: str) -> Any:
+        return _Ref(self._module, name)
+
+
 class Endpoint(Generic[P, R]):
     """Descriptor binding a generated request builder and parser to a namespace."""
 
@@ -118,11 +148,29 @@ class Endpoint(Generic[P, R]):
         parse: Callable[[httpx.Response], R],
         operation: Operation,
     ) -> None:
-        self.build = build
-        self.parse = parse
+        self._build = build
+        self._parse = parse
         self.operation = operation
-        self.__doc__ = build.__doc__
+        if not isinstance(build, _Ref):
+            self.__doc__ = build.__doc__
         self._name = operation.operation_id
+
+    @property
+    def build(self) -> Callable[P, dict[str, Any]]:
+        """The generated `_get_kwargs` (imported on first use)."""
+        build = self._build
+        if isinstance(build, _Ref):
+            build = self._build = build.resolve()
+            self.__doc__ = build.__doc__
+        return build
+
+    @property
+    def parse(self) -> Callable[[httpx.Response], R]:
+        """The generated `_parse_response` (imported on first use)."""
+        parse = self._parse
+        if isinstance(parse, _Ref):
+            parse = self._parse = parse.resolve()
+        return parse
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
