@@ -217,18 +217,26 @@ def render(node: Node) -> str:
         "from typing import TYPE_CHECKING",
         "",
         "from .._endpoint import (",
-        "    AsyncResource, Endpoint, Operation, PaginatedEndpoint, SyncResource,",
+        "    AsyncResource, Endpoint, LazyModule, Operation, PaginatedEndpoint, SyncResource,",
         ")",
     ]
-    for op in sorted(node.ops, key=lambda o: o.module):
-        package, module = op.module.split(".")
-        lines.append(f"from ..{GENERATED}.api.{package} import {module} as {_alias(op)}")
-    if node.children:
+    ops = sorted(node.ops, key=lambda o: o.module)
+    if node.children or ops:
         lines.append("")
         lines.append("if TYPE_CHECKING:")
         for child in node.children.values():
             lines.append(
                 f"    from .{child.module} import {child.class_name}, Async{child.class_name}"
+            )
+        for op in ops:
+            package, module = op.module.split(".")
+            lines.append(f"    from ..{GENERATED}.api.{package} import {module} as {_alias(op)}")
+    if ops:
+        # Endpoint modules (and their models) are imported on an operation's first use.
+        lines.append("else:")
+        for op in ops:
+            lines.append(
+                f'    {_alias(op)} = LazyModule("..{GENERATED}.api.{op.module}", __package__)'
             )
     for prefix, base in (("", "SyncResource"), ("Async", "AsyncResource")):
         lines += ["", "", f"class {prefix}{node.class_name}({base}):"]

@@ -222,10 +222,17 @@ def _name(hint: Any) -> str:
     return getattr(hint, "__name__", None) or str(hint)
 
 
+def _fields(model: Any) -> list[str]:
+    """The attrs fields that hold API data: not private bookkeeping (`_raw_fields`)."""
+    return [f.name for f in attrs.fields(type(model)) if not f.name.startswith("_")]
+
+
 def _model_errors(model: Any, where: str) -> list[str]:
     out: list[str] = []
     hints = _hints(type(model))
     for field in attrs.fields(type(model)):
+        if field.name.startswith("_"):
+            continue
         hint = hints.get(field.name, Any)
         value = getattr(model, field.name)
         here = f"{where}.{field.name}"
@@ -259,7 +266,7 @@ def _undeclared(value: Any, where: str, out: list[str]) -> None:
         return
     if not attrs.has(type(value)):
         return
-    names = [f.name for f in attrs.fields(type(value))]
+    names = _fields(value)
     extra = getattr(value, "additional_properties", None)
     if isinstance(extra, dict):
         declared = [n for n in names if n != "additional_properties"]

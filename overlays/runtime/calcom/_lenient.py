@@ -19,9 +19,15 @@ logger = logging.getLogger("calcom")
 # What a failed conversion of one field raises: a missing key, a wrong
 # type or null, an unknown enum value, a nested model given a non-mapping.
 LENIENT_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+# A model's fields kept as raw JSON: none, shared by every model parsed cleanly.
+NO_RAW: frozenset[str] = frozenset()
+
+
+class KeptRaw(Exception):
+    """Serialising: this field holds the raw JSON lenient parsing kept."""
 
 _strict: ContextVar[bool] = ContextVar("calcom_strict_parsing", default=False)
-_reported: set[tuple[str, str, str]] = set()
+_reported: set[tuple[str, str]] = set()
 
 
 class StrictParseError(ValueError):
@@ -48,7 +54,9 @@ def raise_if_strict() -> None:
 
 
 def _report_once(model: str, field: str, what: str) -> None:
-    key = (model, field, what)
+    # Keyed without the model: probing a oneOf parses the same surprise
+    # through several member models, and it is still one surprise.
+    key = (field, what)
     if key not in _reported:
         _reported.add(key)
         logger.debug("calcom: %s.%s: kept the raw value (%s)", model, field, what)
@@ -60,6 +68,13 @@ def keep_raw(model: str, field: str, raw: Any, exc: BaseException) -> Any:
         raise StrictParseError(f"{model}.{field}: {type(exc).__name__}: {exc}") from exc
     _report_once(model, field, f"{type(exc).__name__}: {exc}")
     return raw
+
+
+def fewest_raw(candidates: list[Any]) -> Any:
+    """The lenient parse of a oneOf member that kept the fewest raw fields."""
+    if _strict.get():
+        raise StrictParseError("no member of the union fits")
+    return min(candidates, key=lambda obj: len(getattr(obj, "_raw_fields", ())))
 
 
 def as_is(value: object) -> Any:
