@@ -167,6 +167,25 @@ def test_iter_follows_has_next_page_past_a_capped_page(api: MockAPI, make_cal: A
     assert _skips(api) == [0, 2]
 
 
+@pytest.mark.parametrize("has_more", [True, False])
+def test_iter_stops_after_a_cursor_page(
+    api: MockAPI, make_cal: Any, caplog: pytest.LogCaptureFixture, has_more: bool
+) -> None:
+    """cal-api-version 2026-05-01 pages by cursor ({nextCursor, hasMore}), which the
+    pinned spec cannot ask for: one page, never an offset request that repeats it."""
+    page = {
+        "status": "success",
+        "data": [booking(1), booking(2)],
+        "pagination": {"nextCursor": "c2" if has_more else None, "hasMore": has_more},
+    }
+    api.on("GET", "/v2/bookings", ok(page), ok(page))
+    cal = make_cal(api_versions={"bookings": "2026-05-01"})
+    with caplog.at_level(logging.WARNING, logger="calcom"):
+        assert len(list(cal.bookings.list.iter(take=2))) == 2
+    assert len(api.requests) == 1
+    assert any("cursor page" in r.getMessage() for r in caplog.records) is has_more
+
+
 def test_iter_stops_when_the_server_ignores_skip(api: MockAPI, make_cal: Any) -> None:
     api.on("GET", "/v2/bookings", ok(bookings_page([booking(1), booking(2)])))
     assert len(list(make_cal().bookings.list.iter(take=2))) == 2

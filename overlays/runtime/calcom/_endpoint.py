@@ -12,6 +12,7 @@ for type checkers.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import import_module
@@ -23,6 +24,7 @@ import httpx
 if TYPE_CHECKING:
     from ._client import AsyncCal, Cal
 
+logger = logging.getLogger("calcom")
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
@@ -453,6 +455,17 @@ class _Pager:
         has_next = getattr(pagination, "has_next_page", None)
         if isinstance(has_next, bool):
             return has_next
+        has_more = getattr(pagination, "has_more", None)
+        if isinstance(has_more, bool):
+            # A cursor page (cal-api-version 2026-05-01): the pinned spec documents no
+            # cursor parameter to ask for the next one, and offsets do not apply.
+            if has_more:
+                logger.warning(
+                    "calcom: %s answered a cursor page; iteration stops after it. Use the "
+                    "operation's default cal-api-version for offset paging.",
+                    self.endpoint.operation.path,
+                )
+            return False
         return self.size is None or len(items) >= self.size
 
 
