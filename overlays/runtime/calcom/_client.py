@@ -181,6 +181,37 @@ class _BaseClient:
                 return wait if wait <= self.retry.max_wait else None
         return self.retry.backoff(attempt)
 
+    def _no_answer(
+        self,
+        request: httpx.Request,
+        error: httpx.TransportError,
+        started: float,
+        attempt: int,
+        max_retries: int,
+    ) -> float:
+        """A request got no answer: seconds to wait before sending it again, or
+        the typed error when it must not be resent (a POST may have arrived)."""
+        timed_out = isinstance(error, httpx.TimeoutException)
+        self._log(request, "timeout" if timed_out else "connection error", started, attempt)
+        if attempt < max_retries and retryable_transport_error(request.method):
+            return self.retry.backoff(attempt)
+        where = f"{request.method} {request.url.path}"
+        if timed_out:
+            raise exc.APITimeoutError(f"{where} timed out", request=request) from error
+        raise exc.APIConnectionError(f"{where}: {type(error).__name__}", request=request) from error
+
+    def _retry_wait(self, response: httpx.Response, attempt: int, max_retries: int) -> float | None:
+        """An error answer: seconds to wait before a retry, None to raise it."""
+        if attempt < max_retries and retryable_status(
+            response.status_code, response.request.method
+        ):
+            return self._wait_before_retry(response, attempt)
+        return None
+
+    def _refresh_may_help(self, response: httpx.Response, refreshed: bool) -> bool:
+        # A 401 is refused before any work is done, so one resend after a refresh is safe.
+        return response.status_code == 401 and not refreshed and self._credentials.can_refresh
+
     @staticmethod
     def _log(request: httpx.Request, status: int | str, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.INFO):
@@ -297,41 +328,24 @@ class Cal(_BaseClient, Root):
             started = time.perf_counter()
             try:
                 response = self._http.send(request)
-            except httpx.TimeoutException as error:
-                self._log(request, "timeout", started, attempt)
-                if attempt < max_retries and retryable_transport_error(request.method):
-                    self._sleep_for(self.retry.backoff(attempt))
-                    attempt += 1
-                    continue
-                raise exc.APITimeoutError(
-                    f"{request.method} {request.url.path} timed out", request=request
-                ) from error
             except httpx.TransportError as error:
-                self._log(request, "connection error", started, attempt)
-                if attempt < max_retries and retryable_transport_error(request.method):
-                    self._sleep_for(self.retry.backoff(attempt))
-                    attempt += 1
-                    continue
-                raise exc.APIConnectionError(
-                    f"{request.method} {request.url.path}: {type(error).__name__}", request=request
-                ) from error
+                self._sleep_for(self._no_answer(request, error, started, attempt, max_retries))
+                attempt += 1
+                continue
             self._log(request, response.status_code, started, attempt)
             if response.is_success:
                 return response
-            if response.status_code == 401 and not refreshed and creds.can_refresh:
-                # A 401 is refused before any work is done, so resending is safe.
+            if self._refresh_may_help(response, refreshed):
                 refreshed = True
                 self._ensure_fresh_token(tokens_used)
                 continue
-            if attempt < max_retries and retryable_status(response.status_code, request.method):
-                wait = self._wait_before_retry(response, attempt)
-                if wait is not None:
-                    response.close()
-                    self._sleep_for(wait)
-                    attempt += 1
-                    continue
-            response.read()
-            raise exc.error_for(response)
+            wait = self._retry_wait(response, attempt, max_retries)
+            if wait is None:
+                response.read()
+                raise exc.error_for(response)
+            response.close()
+            self._sleep_for(wait)
+            attempt += 1
 
 
 class AsyncCal(_BaseClient, AsyncRoot):
@@ -441,37 +455,23 @@ class AsyncCal(_BaseClient, AsyncRoot):
             started = time.perf_counter()
             try:
                 response = await self._http.send(request)
-            except httpx.TimeoutException as error:
-                self._log(request, "timeout", started, attempt)
-                if attempt < max_retries and retryable_transport_error(request.method):
-                    await self._sleep_for(self.retry.backoff(attempt))
-                    attempt += 1
-                    continue
-                raise exc.APITimeoutError(
-                    f"{request.method} {request.url.path} timed out", request=request
-                ) from error
             except httpx.TransportError as error:
-                self._log(request, "connection error", started, attempt)
-                if attempt < max_retries and retryable_transport_error(request.method):
-                    await self._sleep_for(self.retry.backoff(attempt))
-                    attempt += 1
-                    continue
-                raise exc.APIConnectionError(
-                    f"{request.method} {request.url.path}: {type(error).__name__}", request=request
-                ) from error
+                await self._sleep_for(
+                    self._no_answer(request, error, started, attempt, max_retries)
+                )
+                attempt += 1
+                continue
             self._log(request, response.status_code, started, attempt)
             if response.is_success:
                 return response
-            if response.status_code == 401 and not refreshed and creds.can_refresh:
+            if self._refresh_may_help(response, refreshed):
                 refreshed = True
                 await self._ensure_fresh_token(tokens_used)
                 continue
-            if attempt < max_retries and retryable_status(response.status_code, request.method):
-                wait = self._wait_before_retry(response, attempt)
-                if wait is not None:
-                    await response.aclose()
-                    await self._sleep_for(wait)
-                    attempt += 1
-                    continue
-            await response.aread()
-            raise exc.error_for(response)
+            wait = self._retry_wait(response, attempt, max_retries)
+            if wait is None:
+                await response.aread()
+                raise exc.error_for(response)
+            await response.aclose()
+            await self._sleep_for(wait)
+            attempt += 1
