@@ -65,10 +65,9 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Ruff over the hand-written code (the generated tree is formatted by generate)."""
     session.install(*_group("lint"))
-    session.run(
-        "ruff", "check", "scripts", "tests", "overlays/runtime", "noxfile.py", *session.posargs
-    )
-    session.run("ruff", "format", "--check", "scripts", "tests", "overlays/runtime", "noxfile.py")
+    targets = ["scripts", "tests", "overlays/runtime", "noxfile.py", "hatch_build.py"]
+    session.run("ruff", "check", *targets, *session.posargs)
+    session.run("ruff", "format", "--check", *targets)
 
 
 @nox.session(python=PYTHON)

@@ -26,6 +26,7 @@ NO_RAW: frozenset[str] = frozenset()
 class KeptRaw(Exception):
     """Serialising: this field holds the raw JSON lenient parsing kept."""
 
+
 _strict: ContextVar[bool] = ContextVar("calcom_strict_parsing", default=False)
 _reported: set[tuple[str, str]] = set()
 
