@@ -176,7 +176,7 @@ def _operation(
     if row["params"]:
         lines += ["| Parameter | Type | Required | Default | In |", "|---|---|---|---|---|"]
         for param in row["params"]:
-            where = locations.get(param["name"], "path" if param["positional"] else "")
+            where = locations.get(param["name"], "path" if param["positional"] else "body field")
             default = param["default"]
             shown = "" if default in (None, "UNSET") else f"`{_md(default)}`"
             lines.append(
