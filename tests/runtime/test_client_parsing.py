@@ -299,3 +299,17 @@ async def test_async_with_raw_response(api: MockAPI, make_async_cal: Any) -> Non
     assert raw.status_code == 200
     assert raw.headers["x-request-id"] == "req-9"
     assert raw.parse().data.id == 7
+
+
+def test_parsed_models_pickle_and_copy(api: MockAPI, make_cal: Any) -> None:
+    """Models are slotted attrs classes without attrs' __getstate__: protocol-2
+    pickling and deepcopy must still carry every field, extras and raw markers."""
+    import copy
+    import pickle
+
+    api.on("GET", "/v2/bookings/uid0001", ok(_surprising_booking("awaiting_pickle")))
+    got = make_cal().bookings.get("uid0001").data
+    for clone in (pickle.loads(pickle.dumps(got)), copy.deepcopy(got)):
+        assert clone == got
+        assert clone.to_dict() == got.to_dict()
+        assert clone.additional_properties == {"brandNewField": {"x": 1}}
