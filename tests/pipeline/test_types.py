@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,107 @@ def test_uuid_ids_are_strings(spec: dict[str, Any]) -> None:
     assert schema["items"]["type"] == "string"
     for key in ("UserWebhookOutputDto", "TeamWebhookOutputDto", "EventTypeWebhookOutputDto"):
         assert schema_of(spec, key, "id")["type"] == "string", key
+
+
+# Ids that really are strings: cuid/uuid keys and external ids. Every other
+# `...Id` / `...Ids` parameter is an integer (a list of ids, integers).
+STRING_ID_PARAMETERS = {
+    "assignedOptionIds",
+    "attributeId",
+    "attributeOptionId",
+    "clientId",
+    "delegationCredentialId",
+    "externalId",
+    "linkId",
+    "optionId",
+    "roleId",
+    "routingFormId",
+    "webhookId",
+}
+# A delegation credential is a uuid; a calendar credential (?credentialId=) an integer.
+STRING_ID_ROUTES = {
+    ("credentialId", "/v2/organizations/{orgId}/delegation-credentials/{credentialId}")
+}
+
+# Property names that are integer keys wherever they appear.
+INTEGER_ID_PROPERTIES = (
+    "eventTypeId",
+    "teamId",
+    "userId",
+    "scheduleId",
+    "bookingId",
+    "organizationId",
+    "orgId",
+    "membershipId",
+    "ownerId",
+    "toUserId",
+)
+
+
+def test_every_id_parameter_is_an_integer_unless_reviewed(spec: dict[str, Any]) -> None:
+    bad = []
+    for route, method, p in parameters(spec):
+        name = p["name"]
+        if not (name.endswith("Id") or name.endswith("Ids")) or name in STRING_ID_PARAMETERS:
+            continue
+        if (name, route) in STRING_ID_ROUTES:
+            assert p["schema"]["type"] == "string"
+            continue
+        schema = p["schema"]
+        kind = schema["items"]["type"] if schema.get("type") == "array" else schema.get("type")
+        if kind != "integer" or name.endswith("Ids") != (schema.get("type") == "array"):
+            bad.append(f"{method.upper()} {route} {p['in']} {name}: {json.dumps(schema)}")
+    assert bad == [], "\n".join(bad)
+
+
+def test_siblings_agree_on_id_types(spec: dict[str, Any]) -> None:
+    # Issue 11 item 6: GET wanted a str where PATCH/DELETE on the same path want an int.
+    for route in ("/v2/event-types/{eventTypeId}", "/v2/schedules/{scheduleId}"):
+        types = {
+            p["schema"]["type"]
+            for method, operation in spec["paths"][route].items()
+            if method in METHODS
+            for p in operation.get("parameters", [])
+            if p["in"] == "path"
+        }
+        assert types == {"integer"}, route
+
+
+@pytest.mark.parametrize("name", ["eventTypeIds", "teamsIds", "userIds"])
+def test_id_lists_are_comma_joined_integer_arrays(spec: dict[str, Any], name: str) -> None:
+    found = [p for _, _, p in parameters(spec) if p["in"] == "query" and p["name"] == name]
+    assert found, name
+    for p in found:
+        assert p["schema"]["type"] == "array" and p["schema"]["items"] == {"type": "integer"}
+        assert p.get("style") == "form" and p.get("explode") is False
+        assert all(_integral(v) for v in p["schema"]["example"])
+
+
+def test_integer_key_properties_are_integers(spec: dict[str, Any]) -> None:
+    bad = []
+    for key, schema in spec["components"]["schemas"].items():
+        for name, prop in (schema.get("properties") or {}).items():
+            if name in INTEGER_ID_PROPERTIES and prop.get("type") not in ("integer", None):
+                bad.append(f"{key}.{name}: {prop.get('type')}")
+    # CalMeetingParticipant.userId is Daily's participant id ("user123"), not a Cal.com key.
+    assert bad == ["CalMeetingParticipant.userId: string"], bad
+
+
+def test_surface_lock_ids_are_ints(repo_root: Path) -> None:
+    """What a user sees: every numeric `*_id` argument of a public method is an `int`."""
+    lock = (repo_root / "spec" / "surface.lock").read_text()
+    strings = {re.sub(r"(?<!^)([A-Z])", r"_\1", n).lower() for n in STRING_ID_PARAMETERS}
+    strings |= {"credential_id"}  # delegation credentials (uuid); checked per route above
+    bad = set()
+    for name, annotation in re.findall(r"\b(\w+_ids?): ([\w\[\]]+)", lock):
+        if name in strings:
+            continue
+        expected = "list[int]" if name.endswith("_ids") else "int"
+        if annotation != expected:
+            bad.add(f"{name}: {annotation}")
+    assert bad == set(), sorted(bad)
+    assert "cal.event_types.get(event_type_id: int)" in lock
+    assert "cal.schedules.update(schedule_id: int," in lock
 
 
 def _integral(value: Any) -> bool:
