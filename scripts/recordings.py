@@ -780,6 +780,8 @@ def convert(hint: Any, value: Any, *, type_name: str | None = None) -> Any:
         if member is datetime and isinstance(value, str):
             return datetime.fromisoformat(value)
         if member is date and isinstance(value, str):
+            if datetime in members and "T" in value:
+                continue  # `date | datetime` (slot ranges): a timestamp is the datetime
             return date.fromisoformat(value)
         if isinstance(member, type) and attrs.has(member) and isinstance(value, dict):
             return member.from_dict(value)  # type: ignore[attr-defined]

@@ -88,7 +88,7 @@ DATE_TIME_FIELDS = [
 NOT_DATE_TIME_FIELDS = [
     ("ScheduleAvailabilityInput_2024_06_11", "startTime"),
     ("ScheduleAvailabilityInput_2024_06_11", "endTime"),
-    ("ScheduleOverrideInput_2024_06_11", "date"),
+    ("ScheduleOverrideInput_2024_06_11", "startTime"),
 ]
 
 BOOKING_FILTERS = (
@@ -379,12 +379,46 @@ def test_booking_filters_are_date_times(spec: dict[str, Any]) -> None:
     assert {p["schema"].get("format") for p in found} == {"date-time"}
 
 
-def test_slot_range_parameters_stay_strings(spec: dict[str, Any]) -> None:
-    # Documented to take a date ("2050-09-05") or a datetime: not a date-time.
-    slots = {p["name"]: p for p in spec["paths"]["/v2/slots"]["get"]["parameters"]}
+SLOT_RANGE_ROUTES = (
+    ("/v2/slots", "get"),
+    ("/v2/routing-forms/{routingFormId}/calculate-slots", "post"),
+    ("/v2/organizations/{orgId}/routing-forms/{routingFormId}/responses", "post"),
+    ("/v2/organizations/{orgId}/teams/{teamId}/routing-forms/{routingFormId}/responses", "post"),
+)
+
+
+@pytest.mark.parametrize(("route", "method"), SLOT_RANGE_ROUTES)
+def test_slot_ranges_take_a_date_time_or_a_date(
+    spec: dict[str, Any], route: str, method: str
+) -> None:
+    # Documented to take a date ("2050-09-05") or a timestamp; date-time first,
+    # since a Python datetime is also a date and the first fitting member is sent.
+    found = {p["name"]: p for p in spec["paths"][route][method]["parameters"]}
     for name in ("start", "end"):
-        assert slots[name]["schema"].get("type") == "string"
-        assert "format" not in slots[name]["schema"]
+        assert found[name]["schema"]["oneOf"] == [
+            {"type": "string", "format": "date-time"},
+            {"type": "string", "format": "date"},
+        ]
+        assert "type" not in found[name]["schema"]
+
+
+def test_calendar_dates_are_dates(spec: dict[str, Any]) -> None:
+    busy = {p["name"]: p for p in spec["paths"]["/v2/calendars/busy-times"]["get"]["parameters"]}
+    assert busy["dateFrom"]["schema"]["format"] == busy["dateTo"]["schema"]["format"] == "date"
+    assert schema_of(spec, "ScheduleOverrideInput_2024_06_11", "date")["format"] == "date"
+
+
+def test_slot_times_are_date_times(spec: dict[str, Any]) -> None:
+    for prop in ("start", "end"):
+        schema = schema_of(spec, "Slot_2024_09_04", prop)
+        assert (schema["type"], schema["format"]) == ("string", "date-time")
+
+
+def test_the_slots_answer_is_a_typed_map(spec: dict[str, Any]) -> None:
+    # What makes GetSlotsOutputData a MutableMapping in the generated model.
+    data = schema_of(spec, "GetSlotsOutput_2024_09_04", "data")
+    assert not data.get("properties")
+    assert data["additionalProperties"]["items"] == {"$ref": "#/components/schemas/Slot_2024_09_04"}
 
 
 def test_every_date_time_example_is_a_timestamp(spec: dict[str, Any]) -> None:
