@@ -133,19 +133,21 @@ def test_per_call_timeout(api: MockAPI, make_cal: Any) -> None:
     cal = make_cal(timeout=12)
     cal.me.get.with_options(timeout=3)()
     cal.me.get()  # back to the client's
-    cal.me.get.with_options(timeout=None)()  # explicitly no timeout
-    short, default, unlimited = map(_timeout, api.requests)
+    cal.me.get.with_options(timeout=None, deadline=None)()  # explicitly no limit at all
+    cal.me.get.with_options(timeout=None)()  # no timeout: the deadline still bounds it
+    short, default, unlimited, bounded = map(_timeout, api.requests)
     assert short["read"] == 3.0 and short["connect"] == 3.0
     assert default["read"] == 12.0
     assert unlimited["read"] is None
+    assert 0 < bounded["read"] <= 90.0
 
 
 def test_injected_client_timeout_is_honoured(api: MockAPI) -> None:
-    http = httpx.Client(transport=httpx.MockTransport(api), timeout=httpx.Timeout(90, connect=3))
+    http = httpx.Client(transport=httpx.MockTransport(api), timeout=httpx.Timeout(60, connect=3))
     Cal(api_key=API_KEY, http_client=http).me.get()
     Cal(api_key=API_KEY, http_client=http, timeout=7).me.get()  # the explicit one wins
     honoured, explicit = map(_timeout, api.requests)
-    assert (honoured["connect"], honoured["read"]) == (3.0, 90.0)
+    assert (honoured["connect"], honoured["read"]) == (3.0, 60.0)
     assert explicit["read"] == 7.0
 
 
@@ -222,7 +224,7 @@ def test_info_record_per_request(
 def test_info_record_on_transport_error(
     api: MockAPI, make_cal: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.on("POST", "/v2/bookings/uid1/confirm", raises(httpx.ConnectTimeout))
+    api.on("POST", "/v2/bookings/uid1/confirm", raises(httpx.ReadTimeout))
     with caplog.at_level(logging.INFO, logger="calcom"), pytest.raises(CalError):
         make_cal().bookings.confirm("uid1")
     (message,) = _info(caplog)

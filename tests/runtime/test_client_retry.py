@@ -204,16 +204,50 @@ def test_transport_errors_on_get_are_retried(
 
 @pytest.mark.parametrize(
     ("error", "raised"),
-    [(httpx.ReadTimeout, APITimeoutError), (httpx.ConnectError, APIConnectionError)],
+    [
+        (httpx.ReadTimeout, APITimeoutError),
+        (httpx.ReadError, APIConnectionError),
+        (httpx.RemoteProtocolError, APIConnectionError),
+    ],
 )
 def test_transport_errors_on_post_are_not_retried(
     api: MockAPI, make_cal: Any, sleeps: list[float], error: Any, raised: Any, booking: Any
 ) -> None:
+    """The request was sent and no answer came: the server may have made the booking."""
     api.on("POST", "/v2/bookings", raises(error), ok(status=201))
-    with pytest.raises(raised):
+    with pytest.raises(raised, match="not resent"):
         make_cal(max_retries=5).bookings.create(body=booking)
     assert len(api.requests) == 1
     assert sleeps == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.ConnectError,
+        httpx.ConnectTimeout,
+        httpx.PoolTimeout,
+        httpx.WriteError,
+        httpx.WriteTimeout,
+    ],
+)
+def test_post_that_never_left_is_retried(
+    api: MockAPI, make_cal: Any, sleeps: list[float], error: Any, booking: Any
+) -> None:
+    """No connection, no pool slot, or a write that failed: no server can have acted on it."""
+    api.on("POST", "/v2/bookings", raises(error), ok(status=201))
+    make_cal().bookings.create(body=booking)
+    assert len(api.requests) == 2
+    assert len(sleeps) == 1
+
+
+def test_local_protocol_errors_are_not_retried(
+    api: MockAPI, make_cal: Any, sleeps: list[float]
+) -> None:
+    api.on("GET", "/v2/me", raises(httpx.LocalProtocolError), ok(ME))
+    with pytest.raises(APIConnectionError):
+        make_cal().me.get()
+    assert len(api.requests) == 1 and sleeps == []
 
 
 def test_timeout_is_a_connection_error() -> None:

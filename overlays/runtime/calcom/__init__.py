@@ -30,7 +30,10 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        RedirectError,
         ResponseParseError,
+        ResponseTooLargeError,
+        TokenCallbackError,
         UnprocessableEntityError,
     )
     from ._generated.types import UNSET, Unset
@@ -61,6 +64,9 @@ _EXPORTS = {
             "RateLimitError",
             "InternalServerError",
             "ResponseParseError",
+            "ResponseTooLargeError",
+            "RedirectError",
+            "TokenCallbackError",
         ],
         "._exceptions",
     ),

@@ -1,20 +1,51 @@
 """Credentials, and the refresh of managed-user / OAuth2 tokens.
 
 Refresh tokens rotate: the old one stops working once used, so every refresh
-hands the new pair to the caller's `on_token_refresh` callback to persist.
-Secrets never appear in a repr.
+hands the new pair to the caller's `on_token_refresh` callback to persist. A
+pair stays *pending* until the callback has returned: a callback that raised is
+called again before the next request, so a rotated pair is never dropped.
+Secrets never appear in a repr, and are checked at construction: a character
+an HTTP header cannot carry (non-ASCII, a newline from a secret file, any
+control character) is a ValueError that names the parameter, never the value.
 """
 
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 RefreshFlow = Literal["platform", "oauth2"]
-# Refresh this long before the stated expiry, so a request does not race it.
+# Refresh this long before the stated expiry, so a request does not race it
+# (at most half the token's lifetime: a short-lived token is still used).
 EXPIRY_MARGIN_SECONDS = 60.0
+# Headers that carry a credential: masked in reprs, never sent to another origin.
+CREDENTIAL_HEADERS = frozenset({"authorization", "x-cal-secret-key", "x-cal-client-id", "cookie"})
+
+
+def check_secret(name: str, value: object) -> None:
+    """Reject a credential an HTTP header cannot carry, without echoing it."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    for position, char in enumerate(value):
+        if " " < char <= "~":
+            continue
+        if char in "\r\n":
+            what = "a line break (read from a file? strip it)"
+        elif char == " " or char == "\t":
+            what = "whitespace"
+        elif char < " " or char == "\x7f":
+            what = "a control character"
+        else:
+            what = f"a non-ASCII character ({unicodedata.name(char, 'unnamed')})"
+        raise ValueError(
+            f"{name} contains {what} at position {position} of {len(value)}: "
+            "HTTP headers cannot carry it (the value is not shown)"
+        )
 
 
 def mask(secret: str | None) -> str:
@@ -31,14 +62,25 @@ class TokenPair:
     refresh_token: str | None = field(default=None, repr=False)
     expires_at: float | None = None
     """Unix time in seconds (None: unknown, refresh only on 401)."""
+    issued_at: float | None = field(default=None, compare=False)
+    """When this client received the pair from a refresh (None: given by the caller)."""
 
     def __repr__(self) -> str:
         return f"TokenPair(access_token='***', refresh_token='***', expires_at={self.expires_at!r})"
 
     def expiring(self, now: float | None = None) -> bool:
+        """Due for a refresh before it is used. A pair the server sent already
+        expired by our clock (clock skew) is not refreshed again on every call:
+        only a 401 can then say it is dead."""
         if self.expires_at is None:
             return False
-        return (time.time() if now is None else now) >= self.expires_at - EXPIRY_MARGIN_SECONDS
+        margin = EXPIRY_MARGIN_SECONDS
+        if self.issued_at is not None:
+            lifetime = self.expires_at - self.issued_at
+            if lifetime <= 0:
+                return False
+            margin = min(margin, lifetime / 2)
+        return (time.time() if now is None else now) >= self.expires_at - margin
 
 
 OnTokenRefresh = Callable[[TokenPair], Any]
@@ -47,7 +89,17 @@ OnTokenRefresh = Callable[[TokenPair], Any]
 class Credentials:
     """What the client authenticates with; decides the headers per operation."""
 
-    __slots__ = ("api_key", "client_id", "client_secret", "tokens", "refresh_flow", "on_refresh")
+    __slots__ = (
+        "api_key",
+        "client_id",
+        "client_secret",
+        "tokens",
+        "refresh_flow",
+        "on_refresh",
+        "pending",
+        "refresh_attempts",
+        "refresh_failure",
+    )
 
     def __init__(
         self,
@@ -63,18 +115,56 @@ class Credentials:
             raise ValueError("pass either api_key or access tokens, not both")
         if refresh_flow not in ("platform", "oauth2"):
             raise ValueError(f"refresh_flow must be 'platform' or 'oauth2', got {refresh_flow!r}")
+        check_secret("api_key", api_key)
+        check_secret("client_id", client_id)
+        check_secret("client_secret", client_secret)
+        if tokens is not None:
+            check_secret("access_token", tokens.access_token)
+            check_secret("refresh_token", tokens.refresh_token)
         self.api_key = api_key
         self.client_id = client_id
         self.client_secret = client_secret
         self.tokens = tokens
         self.refresh_flow = refresh_flow
         self.on_refresh = on_refresh
+        # A rotated pair not yet handed to on_refresh (the callback raised).
+        self.pending: TokenPair | None = None
+        # Refreshes sent so far, and the last one that failed in a way that may have
+        # spent the refresh token: (the pair it tried to renew, the error), shared by
+        # every caller that wants to renew that pair.
+        self.refresh_attempts = 0
+        self.refresh_failure: tuple[TokenPair, BaseException, bool, int] | None = None
 
     def __repr__(self) -> str:
         return (
             f"Credentials(api_key={mask(self.api_key)}, client_id={self.client_id!r}, "
             f"client_secret={mask(self.client_secret)}, tokens={self.tokens!r})"
         )
+
+    @property
+    def given(self) -> bool:
+        """Whether any credential at all was configured."""
+        return bool(self.api_key or self.tokens or self.client_id or self.client_secret)
+
+    def secrets(self) -> list[str]:
+        """Every secret value these credentials hold (to scrub from texts)."""
+        values = [self.api_key, self.client_secret]
+        for pair in (self.tokens, self.pending):
+            if pair is not None:
+                values += [pair.access_token, pair.refresh_token]
+        return [value for value in values if value]
+
+    def failed_refresh(self, pair: TokenPair, seen: int) -> BaseException | None:
+        """The outcome to share instead of refreshing `pair` again: the error of the
+        attempt that ran while this caller waited (`seen`: attempts before it
+        queued), or of any attempt that may have spent the refresh token."""
+        failure = self.refresh_failure
+        if failure is None:
+            return None
+        failed_pair, error, maybe_spent, number = failure
+        if failed_pair is pair and (maybe_spent or number > seen):
+            return error
+        return None
 
     @property
     def can_refresh(self) -> bool:
@@ -113,7 +203,7 @@ class Credentials:
         return headers
 
     def refresh_request(self) -> dict[str, Any]:
-        """httpx.request() arguments that renew the tokens."""
+        """httpx.build_request() arguments that renew the tokens."""
         assert self.tokens is not None and self.tokens.refresh_token and self.client_id
         if self.refresh_flow == "platform":
             return {
@@ -155,5 +245,10 @@ class Credentials:
                 str(body.get("refresh_token") or self.tokens and self.tokens.refresh_token or ""),
                 now + float(expires_in) if isinstance(expires_in, int | float) else None,
             )
+        check_secret("the refreshed access token", pair.access_token)
+        check_secret("the refreshed refresh token", pair.refresh_token)
+        pair.issued_at = now
         self.tokens = pair
+        self.pending = pair
+        self.refresh_failure = None
         return pair

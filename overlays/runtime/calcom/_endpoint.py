@@ -57,10 +57,16 @@ class RequestOptions:
     timeout: float | httpx.Timeout | None = _DEFAULT
     max_retries: int | None = None
     extra_headers: Mapping[str, str] | None = None
+    deadline: float | None = _DEFAULT
+    """Seconds the whole call may take, retries included (None: no limit)."""
 
     @property
     def has_timeout(self) -> bool:
         return self.timeout is not _DEFAULT
+
+    @property
+    def has_deadline(self) -> bool:
+        return self.deadline is not _DEFAULT
 
 
 NO_OPTIONS = RequestOptions()
@@ -233,8 +239,13 @@ def _options(
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     extra_headers: Mapping[str, str] | None,
+    deadline: float | None = _DEFAULT,
 ) -> RequestOptions:
     changes: dict[str, Any] = {}
+    if deadline is not _DEFAULT:
+        if deadline is not None and not deadline > 0:
+            raise ValueError(f"deadline must be a number of seconds > 0 or None, got {deadline}")
+        changes["deadline"] = deadline
     if api_version is not None:
         changes["api_version"] = api_version
     if timeout is not _DEFAULT:
@@ -278,9 +289,13 @@ class BoundEndpoint(Generic[P, R]):
         timeout: float | httpx.Timeout | None = _DEFAULT,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        deadline: float | None = _DEFAULT,
     ) -> BoundEndpoint[P, R]:
-        """This method with per-call settings, e.g. `.with_options(timeout=60)(...)`."""
-        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        """This method with per-call settings, e.g. `.with_options(timeout=60)(...)`;
+        `deadline` bounds the whole call, retries included."""
+        options = _options(
+            self._options, api_version, timeout, max_retries, extra_headers, deadline
+        )
         return type(self)(self._endpoint, self._client, options)
 
     @property
@@ -305,8 +320,11 @@ class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
         timeout: float | httpx.Timeout | None = _DEFAULT,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        deadline: float | None = _DEFAULT,
     ) -> BoundPaginatedEndpoint[P, R, T]:
-        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        options = _options(
+            self._options, api_version, timeout, max_retries, extra_headers, deadline
+        )
         return type(self)(self._paged(), self._client, options)
 
     def pages(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[R]:
@@ -360,8 +378,11 @@ class AsyncBoundEndpoint(Generic[P, R]):
         timeout: float | httpx.Timeout | None = _DEFAULT,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        deadline: float | None = _DEFAULT,
     ) -> AsyncBoundEndpoint[P, R]:
-        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        options = _options(
+            self._options, api_version, timeout, max_retries, extra_headers, deadline
+        )
         return type(self)(self._endpoint, self._client, options)
 
     @property
@@ -386,8 +407,11 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
         timeout: float | httpx.Timeout | None = _DEFAULT,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        deadline: float | None = _DEFAULT,
     ) -> AsyncBoundPaginatedEndpoint[P, R, T]:
-        options = _options(self._options, api_version, timeout, max_retries, extra_headers)
+        options = _options(
+            self._options, api_version, timeout, max_retries, extra_headers, deadline
+        )
         return type(self)(self._paged(), self._client, options)
 
     async def pages(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[R]:

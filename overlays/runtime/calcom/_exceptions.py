@@ -3,14 +3,24 @@
 Cal.com answers errors in three shapes, all mapped here:
 `{"status": "error", "timestamp", "path", "error": {"code", "message", "details"}}`,
 the same without `details`, and NestJS's bare `{"statusCode": 500, "message": …}`.
-A body that is not JSON at all still maps by status.
+A body that is not JSON at all still maps by status. Messages are cut at
+MAX_MESSAGE characters, whatever the server sent.
+
+`CalError` covers every failure of a call: the client turns every httpx
+error, an unreadable or oversized body and JSON nested too deep into one of
+these, with the httpx exception as `__cause__`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
+
+from ._redact import scrub
+
+MAX_MESSAGE = 500
 
 __all__ = [
     "CalError",
@@ -26,6 +36,9 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "ResponseParseError",
+    "ResponseTooLargeError",
+    "RedirectError",
+    "TokenCallbackError",
 ]
 
 
@@ -34,7 +47,7 @@ class CalError(Exception):
 
 
 class APIConnectionError(CalError):
-    """The request never got an HTTP answer (DNS, refused, reset, …)."""
+    """The request got no (complete) HTTP answer: DNS, refused, reset, cut off, …"""
 
     def __init__(self, message: str, *, request: httpx.Request) -> None:
         super().__init__(message)
@@ -42,7 +55,7 @@ class APIConnectionError(CalError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out."""
+    """The request timed out, or the call's deadline passed."""
 
 
 class ResponseParseError(CalError):
@@ -53,12 +66,39 @@ class ResponseParseError(CalError):
         self.response = response
 
 
+class ResponseTooLargeError(ResponseParseError):
+    """The answer is larger than the client's `max_response_size`; it was not read."""
+
+
+class RedirectError(CalError):
+    """Cal.com answered 3xx and the client did not follow: the redirect leads to
+    another origin (credentials never leave for one), or there were too many."""
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.location: str | None = response.headers.get("location")
+
+
+class TokenCallbackError(CalError):
+    """`on_token_refresh` raised. The client keeps the new pair (`cal.pending_tokens`)
+    and hands it over again before its next request, until the callback returns."""
+
+
 class APIStatusError(CalError):
     """Cal.com answered with a 4xx or 5xx status."""
 
     status_code: int
 
-    def __init__(self, response: httpx.Response, body: Any) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        body: Any,
+        *,
+        hint: str | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body = body
@@ -75,13 +115,19 @@ class APIStatusError(CalError):
                 self.code = error
             message = message or _message_text(body.get("message"))
         elif isinstance(body, str) and body.strip():
-            message = body.strip()[:500]
-        self.message = message or response.reason_phrase or "error"
+            message = body.strip()
+        message = message or response.reason_phrase or "error"
+        if len(message) > MAX_MESSAGE:
+            message = message[:MAX_MESSAGE] + f"… ({len(message)} characters)"
+        self.message = scrub(message, secrets)
+        if self.code is not None:
+            self.code = scrub(self.code[:MAX_MESSAGE], secrets)
         request = response.request
         super().__init__(
             f"{self.status_code} {request.method} {request.url.path}: "
             + (f"[{self.code}] " if self.code else "")
             + self.message
+            + (f" ({hint})" if hint else "")
         )
 
     @property
@@ -144,13 +190,18 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def error_for(response: httpx.Response) -> APIStatusError:
+def error_for(
+    response: httpx.Response, *, hint: str | None = None, secrets: Iterable[str] = ()
+) -> APIStatusError:
     """The typed error for a non-2xx response, whatever its body looks like."""
     try:
         body: Any = response.json()
-    except ValueError:
-        body = response.text
+    except (ValueError, RecursionError):
+        try:
+            body = response.text
+        except (UnicodeDecodeError, LookupError):
+            body = None
     cls = _BY_STATUS.get(response.status_code)
     if cls is None:
         cls = InternalServerError if response.status_code >= 500 else APIStatusError
-    return cls(response, body)
+    return cls(response, body, hint=hint, secrets=secrets)
