@@ -129,7 +129,7 @@ class Credentials:
         self.on_refresh = on_refresh
         # A rotated pair not yet handed to on_refresh (the callback raised).
         self.pending: TokenPair | None = None
-        # Refreshes sent so far, and the last one that failed in a way that may have
+        # Refreshes that failed so far, and the last one that failed in a way that may have
         # spent the refresh token: (the pair it tried to renew, the error), shared by
         # every caller that wants to renew that pair.
         self.refresh_attempts = 0

@@ -498,19 +498,28 @@ class _BaseClient:
                 request = self._build_request(self._http, operation, kwargs, options)
                 hops = 0
             started = time.perf_counter()
+            capped = False
             try:
-                deadline.cap(request)
+                capped = deadline.cap(request)
                 response: httpx.Response = yield (_SEND, request, deadline)
             except DeadlineExceeded:
                 self._log(request, "deadline", started, attempt)
                 raise self._deadline_error(request, deadline) from None
+            except httpx.TimeoutException as error:
+                if capped and deadline.remaining() <= self.retry.initial_delay:
+                    # The timeout was the deadline's (it shrank the timeouts).
+                    self._log(request, "deadline", started, attempt)
+                    raise self._deadline_error(request, deadline) from error
+                self._log(request, "timeout", started, attempt)
+                wait = self._no_answer_wait(request, error, attempt, max_retries, deadline)
+                if wait is None:
+                    raise self._connection_error(request, error, attempt) from error
+                yield (_SLEEP, wait, deadline)
+                attempt += 1
+                request = None
+                continue
             except httpx.HTTPError as error:
-                self._log(
-                    request,
-                    "timeout" if isinstance(error, httpx.TimeoutException) else "connection error",
-                    started,
-                    attempt,
-                )
+                self._log(request, "connection error", started, attempt)
                 wait = self._no_answer_wait(request, error, attempt, max_retries, deadline)
                 if wait is None:
                     raise self._connection_error(request, error, attempt) from error
@@ -613,6 +622,8 @@ class _BaseClient:
 
     def _refresh_failed(self, attempt: _RefreshAttempt, error: BaseException) -> None:
         creds = self._credentials
+        # Counted when it ends: a caller that queued during it knows it is a waiter.
+        creds.refresh_attempts += 1
         creds.refresh_failure = (attempt.pair, error, attempt.maybe_spent, creds.refresh_attempts)
         if attempt.maybe_spent:
             error.add_note(
@@ -622,7 +633,6 @@ class _BaseClient:
 
     def _refresh_plan(self, deadline: Deadline, attempt: _RefreshAttempt) -> Plan[TokenPair]:
         creds = self._credentials
-        creds.refresh_attempts += 1
         spec = creds.refresh_request()
         headers = {**self.default_headers, **spec.get("headers", {})}
         what = "token refresh: "

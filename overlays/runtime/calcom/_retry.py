@@ -151,10 +151,11 @@ class Deadline:
         if self._until is not None:
             self._until -= seconds
 
-    def cap(self, request: httpx.Request) -> None:
-        """Shrink the request's timeouts to the time left; raise when none is left."""
+    def cap(self, request: httpx.Request) -> bool:
+        """Shrink the request's timeouts to the time left (True if it did: a timeout
+        is then the deadline's); raise when no time is left."""
         if self._until is None:
-            return
+            return False
         left = self._until - time.monotonic()
         if left <= 0:
             raise DeadlineExceeded
@@ -164,3 +165,5 @@ class Deadline:
                 phase: left if value is None or value > left else value
                 for phase, value in timeout.items()
             }
+            return True
+        return False
