@@ -506,7 +506,7 @@ class _BaseClient:
                 self._log(request, "deadline", started, attempt)
                 raise self._deadline_error(request, deadline) from None
             except httpx.TimeoutException as error:
-                if capped and deadline.remaining() <= self.retry.initial_delay:
+                if capped and (deadline.remaining() or 0.0) <= self.retry.initial_delay:
                     # The timeout was the deadline's (it shrank the timeouts).
                     self._log(request, "deadline", started, attempt)
                     raise self._deadline_error(request, deadline) from error
