@@ -1014,7 +1014,8 @@ class AsyncCal(_BaseClient, AsyncRoot):
                     elif kind == _READ:
                         opened = None
                         left = step[3].remaining()
-                        if left is None:
+                        if left is None or hasattr(step[1], "_content"):
+                            # No deadline, or nothing left to wait for (already in memory).
                             await _aread(step[1], step[2], step[3], step[4])
                         else:
                             try:
