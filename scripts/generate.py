@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import fake_answers  # noqa: E402
 import namespaces  # noqa: E402
 import overlay  # noqa: E402
 import specpin  # noqa: E402
@@ -38,6 +39,8 @@ TEMPLATES = OVERLAYS / "templates"
 RUNTIME = OVERLAYS / "runtime" / "calcom"
 OUTPUT = ROOT / "generated"
 SURFACE_LOCK = ROOT / "spec" / "surface.lock"
+# The fake (calcom.testing) answers unsimulated operations from these.
+RECORDINGS = ROOT / "tests" / "recordings"
 PACKAGE = "calcom"
 GENERATED_SUBPACKAGE = "_generated"
 
@@ -68,6 +71,7 @@ def _input_files() -> list[Path]:
             p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
         )
     files += sorted((ROOT / "scripts").glob("*.py"))
+    files += sorted(RECORDINGS.rglob("*.yaml"))
     return files
 
 
@@ -158,6 +162,10 @@ def generate(output: Path = OUTPUT, *, spec_path: Path | None = None) -> dict[st
             namespaces.write(document, package_dir)
         except ValueError as exc:  # a method-name clash the names overlay must fix
             raise GenerationError(str(exc)) from exc
+        try:
+            fake_answers.write(document, package_dir, RECORDINGS)
+        except fake_answers.AnswersError as exc:
+            raise GenerationError(f"calcom.testing answers: {exc}") from exc
         _stamp(package_dir, spec_sha256)
         ruff = [sys.executable, "-m", "ruff"]
         ruff_config = ["--config", str(ROOT / "pyproject.toml")]

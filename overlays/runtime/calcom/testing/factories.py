@@ -1,0 +1,74 @@
+"""Plain model objects for tests that need a Cal.com object but no fake server.
+
+    from calcom.testing import factories
+    booking = factories.booking(title="Intro call", status="cancelled")
+
+Each factory returns the model the client returns (`calcom.models.BookingOutput`,
+...), built from the answer a fresh `FakeCal` gives and parsed strictly, so it is
+valid by the overlaid spec; keyword arguments (attribute names) replace fields.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+__all__ = ["booking", "event_type", "me", "schedule", "webhook"]
+
+_NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+def _fake() -> Any:
+    from ._fake import FakeCal
+
+    return FakeCal(now=_NOW)
+
+
+def _strict(fake: Any) -> Any:
+    return fake.client(strict=True, max_retries=0)
+
+
+def _evolve(model: Any, overrides: dict[str, Any]) -> Any:
+    unknown = [name for name in overrides if name not in attrs.fields_dict(type(model))]
+    if unknown:
+        raise TypeError(f"{type(model).__name__} has no field(s) {', '.join(unknown)}")
+    return attrs.evolve(model, **overrides)
+
+
+def event_type(**overrides: Any) -> Any:
+    """An event type (`EventTypeOutput`): "Intro call", 30 minutes."""
+    fake = _fake()
+    created = fake.seed.event_type()
+    with _strict(fake) as cal:
+        return _evolve(cal.event_types.get(created.id).data, overrides)
+
+
+def booking(**overrides: Any) -> Any:
+    """An accepted booking (`BookingOutput`) of a 30-minute "Intro call"."""
+    fake = _fake()
+    uid = fake.seed.booking("2026-01-05T10:00:00Z").uid
+    with _strict(fake) as cal:
+        return _evolve(cal.bookings.get(uid).data, overrides)
+
+
+def schedule(**overrides: Any) -> Any:
+    """A schedule (`ScheduleOutput`): weekdays 09:00-17:00, Europe/London, the default."""
+    fake = _fake()
+    with _strict(fake) as cal:
+        return _evolve(cal.schedules.get_default().data, overrides)
+
+
+def me(**overrides: Any) -> Any:
+    """The authenticated user (`MeOutput`)."""
+    with _strict(_fake()) as cal:
+        return _evolve(cal.me.get().data, overrides)
+
+
+def webhook(**overrides: Any) -> Any:
+    """A webhook subscription (`UserWebhookOutput`) to https://example.com/webhooks."""
+    fake = _fake()
+    created = fake.seed.webhook("https://example.com/webhooks", secret="whsec_example")
+    with _strict(fake) as cal:
+        return _evolve(cal.webhooks.get(created.id).data, overrides)
