@@ -97,6 +97,15 @@ _EVENT_TYPE_DEFAULTS: dict[str, Any] = {
     "bookingRequiresAuthentication": False,
     "bookerActiveBookingsLimit": {"disabled": True},
 }
+# Settings answered only once set.
+_OPTIONAL_OUTPUTS = (
+    "lengthInMinutesOptions",
+    "bookingLimitsCount",
+    "bookingLimitsDuration",
+    "bookerLayouts",
+    "color",
+    "customName",
+)
 # Only the single-event-type answer carries these (list_event_types does not).
 _GET_ONLY = ("calVideoSettings",)
 
@@ -156,10 +165,11 @@ def _apply_event_type(store: Store, event_type: dict[str, Any], body: dict[str, 
     for key, value in body.items():
         if key == "confirmationPolicy" and isinstance(value, dict) and not value.get("disabled"):
             value = {"blockUnconfirmedBookingsInBooker": False, **value}
-        if key in event_type or key in ("lengthInMinutesOptions",):
+        # Input-only settings (allowReschedulingPastBookings, ... the client sends
+        # defaults for) are not echoed: the live server's answer lacks them
+        # (shared/live-server/update_event_type.json).
+        if key in event_type or key in _OPTIONAL_OUTPUTS:
             event_type[key] = copy.deepcopy(value)
-        else:
-            event_type.setdefault(key, copy.deepcopy(value))
     event_type.pop("users", None)
     event_type["users"] = [_event_type_user(store)]
     # api.cal.com sends bookingUrl (real-responses GET /v2/event-types/{id}) and the spec
