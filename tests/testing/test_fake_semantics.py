@@ -238,13 +238,13 @@ def test_guests_become_attendees(fake: FakeCal, cal: Cal) -> None:
 
 def test_event_type_crud(cal: Cal) -> None:
     created = cal.event_types.create(title="Demo", slug="demo", length_in_minutes=45).data
-    assert cal.event_types.get(str(created.id)).data.length_in_minutes == 45
+    assert cal.event_types.get(created.id).data.length_in_minutes == 45
     updated = cal.event_types.update(created.id, description="New").data
     assert updated.description == "New"
     assert [et.slug for et in cal.event_types.list().data] == ["demo"]
     assert cal.event_types.delete(created.id).data.slug == "demo"
     with pytest.raises(NotFoundError):
-        cal.event_types.get(str(created.id))
+        cal.event_types.get(created.id)
 
 
 def test_schedule_crud_and_default(fake: FakeCal, cal: Cal) -> None:
@@ -253,7 +253,7 @@ def test_schedule_crud_and_default(fake: FakeCal, cal: Cal) -> None:
     assert cal.schedules.get_default().data.id == evening.id
     assert cal.me.get().data.default_schedule_id == evening.id
     assert cal.schedules.get(original.id).data.is_default is False
-    renamed = cal.schedules.update(str(evening.id), name="Late").data
+    renamed = cal.schedules.update(evening.id, name="Late").data
     assert renamed.name == "Late"
     cal.schedules.delete(original.id)
     assert [s.id for s in cal.schedules.list().data] == [evening.id]
