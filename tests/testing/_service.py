@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from calcom import AsyncCal, Cal, webhooks
 from calcom.models import CreateBookingAttendee
 
 WEBHOOK_SECRET = "whsec_service_test_secret"
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # when the tests happen: a Tuesday
 
 
 def free_starts(slots_data: Any) -> list[datetime]:

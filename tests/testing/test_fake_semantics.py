@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from _service import free_starts
+from _service import NOW, free_starts
 from calcom import (
     APITimeoutError,
     AuthenticationError,
@@ -19,7 +19,6 @@ from calcom import (
 from calcom.models import CreateBookingAttendee, MarkAbsentAttendee
 from calcom.testing import FakeCal, UnimplementedOperation
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
 MONDAY = date(2026, 12, 14)
 
 
@@ -29,16 +28,6 @@ def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
 
 def attendee(email: str = "ada@example.com") -> CreateBookingAttendee:
     return CreateBookingAttendee(name="Ada Lovelace", email=email, time_zone="Europe/London")
-
-
-@pytest.fixture
-def fake() -> FakeCal:
-    return FakeCal(now=NOW)
-
-
-@pytest.fixture
-def cal(fake: FakeCal) -> Cal:
-    return fake.client(strict=True)
 
 
 def slots(cal: Cal, event_type_id: int, day: date = MONDAY, **kwargs: object) -> list[datetime]:

@@ -9,24 +9,14 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from _service import NOW
 from calcom import Cal, NotFoundError, webhooks
 from calcom.models import CreateBookingAttendee
 from calcom.testing import FakeCal
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 START = datetime(2026, 12, 14, 10, 0, tzinfo=UTC)
 URL = "https://hooks.example.com/cal"
 SECRET = "whsec_fake_test"
-
-
-@pytest.fixture
-def fake() -> FakeCal:
-    return FakeCal(now=NOW)
-
-
-@pytest.fixture
-def cal(fake: FakeCal) -> Cal:
-    return fake.client(strict=True)
 
 
 def book(fake: FakeCal, cal: Cal) -> str:

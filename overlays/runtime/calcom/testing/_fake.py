@@ -146,25 +146,26 @@ class FakeCal:
         """A real `Cal` wired to the fake (its key, base URL and clock); options go to `Cal`."""
         from calcom import Cal
 
-        options.setdefault("api_key", self.api_key)
-        options.setdefault("client_id", self.client_id)
-        options.setdefault("client_secret", self.client_secret)
-        options.setdefault("base_url", self.base_url)
         options.setdefault("sleep", self.clock.sleep)
         options.setdefault("http_client", httpx.Client(transport=self.transport))
-        return Cal(**options)
+        return Cal(**self._client_options(options))
 
     def async_client(self, **options: Any) -> AsyncCal:
         """A real `AsyncCal` wired to the fake; options go to `AsyncCal`."""
         from calcom import AsyncCal
 
-        options.setdefault("api_key", self.api_key)
-        options.setdefault("client_id", self.client_id)
-        options.setdefault("client_secret", self.client_secret)
-        options.setdefault("base_url", self.base_url)
         options.setdefault("sleep", self.clock.async_sleep)
         options.setdefault("http_client", httpx.AsyncClient(transport=self.async_transport))
-        return AsyncCal(**options)
+        return AsyncCal(**self._client_options(options))
+
+    def _client_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "api_key": self.api_key,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "base_url": self.base_url,
+            **options,
+        }
 
     @property
     def seed(self) -> Seed:

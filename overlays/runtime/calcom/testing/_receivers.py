@@ -63,6 +63,16 @@ def _unrouted(delivery: Delivery) -> None:
     )
 
 
+def _send_sync(receiver: Receiver, request: httpx.Request) -> int:
+    """A WSGI app or a sync transport: called in place, from sync and async senders alike."""
+    transport = receiver.transport
+    if not isinstance(transport, httpx.BaseTransport):
+        transport = httpx.WSGITransport(app=receiver.wsgi)
+    response = transport.handle_request(request)
+    response.read()
+    return response.status_code
+
+
 async def _asgi(app: Any, request: httpx.Request) -> int:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
         response = await client.send(request)
@@ -93,15 +103,10 @@ def deliver(delivery: Delivery, receiver: Receiver | None) -> None:
                 awaitable = result
                 result = _run_coroutine(lambda: _await(awaitable))
             delivery.status = _status(result)
-        elif receiver.wsgi is not None:
-            with httpx.Client(transport=httpx.WSGITransport(app=receiver.wsgi)) as client:
-                delivery.status = client.send(request).status_code
+        elif receiver.wsgi is not None or isinstance(receiver.transport, httpx.BaseTransport):
+            delivery.status = _send_sync(receiver, request)
         elif receiver.asgi is not None:
             delivery.status = _run_coroutine(lambda: _asgi(receiver.asgi, request))
-        elif isinstance(receiver.transport, httpx.BaseTransport):
-            response = receiver.transport.handle_request(request)
-            response.read()
-            delivery.status = response.status_code
         elif isinstance(receiver.transport, httpx.AsyncBaseTransport):
             transport = receiver.transport
             delivery.status = _run_coroutine(lambda: _async_transport(transport, request))
@@ -124,16 +129,11 @@ async def deliver_async(delivery: Delivery, receiver: Receiver | None) -> None:
             if inspect.isawaitable(result):
                 result = await result
             delivery.status = _status(result)
-        elif receiver.wsgi is not None:
-            with httpx.Client(transport=httpx.WSGITransport(app=receiver.wsgi)) as client:
-                delivery.status = client.send(request).status_code
+        elif receiver.wsgi is not None or isinstance(receiver.transport, httpx.BaseTransport):
+            delivery.status = _send_sync(receiver, request)
         elif receiver.asgi is not None:
             delivery.status = await _asgi(receiver.asgi, request)
         elif isinstance(receiver.transport, httpx.AsyncBaseTransport):
             delivery.status = await _async_transport(receiver.transport, request)
-        elif isinstance(receiver.transport, httpx.BaseTransport):
-            response = receiver.transport.handle_request(request)
-            response.read()
-            delivery.status = response.status_code
     except Exception as error:
         _failed(delivery, error)
