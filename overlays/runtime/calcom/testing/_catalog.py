@@ -262,7 +262,7 @@ def update_me(fake: Any, call: Call) -> Answer:
 
 def _validation_error(prop: str, value: Any, constraint: str) -> FakeError:
     error = FakeError(400, "Bad Request Exception", details=False)
-    error.extra = {  # type: ignore[attr-defined]
+    error.extra = {
         "details": {
             "errors": [
                 {

@@ -40,8 +40,10 @@ class Clock:
         self._offset = timedelta()
 
     def now(self) -> datetime:
-        base = self._frozen if self._frozen is not None else _aware(self._source())  # type: ignore[misc]
-        return base + self._offset
+        if self._frozen is not None:
+            return self._frozen + self._offset
+        assert self._source is not None
+        return _aware(self._source()) + self._offset
 
     def set(self, now: datetime) -> None:
         """Jump to `now` (later or earlier)."""

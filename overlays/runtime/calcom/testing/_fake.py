@@ -304,7 +304,7 @@ class FakeCal:
                     code=error.code,
                     details=error.details,
                 )
-                body["error"].update(getattr(error, "extra", {}))
+                body["error"].update(error.extra)
                 answer = Answer(error.status, body)
             deliveries, self._outbox = self._outbox, []
             self.deliveries.extend(deliveries)

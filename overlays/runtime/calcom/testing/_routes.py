@@ -50,7 +50,7 @@ def _compile(path: str) -> re.Pattern[str]:
 
 @cache
 def load_routes() -> tuple[Route, ...]:
-    raw = resources.files(__package__).joinpath("_answers.json.gz").read_bytes()
+    raw = resources.files("calcom.testing").joinpath("_answers.json.gz").read_bytes()
     data = json.loads(gzip.decompress(raw))
     routes = []
     for operation_id, entry in data["operations"].items():

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -20,8 +20,20 @@ from . import _bookings
 
 if TYPE_CHECKING:
     from calcom import Cal
+    from calcom.models import BookingOutput, EventTypeOutput, ScheduleOutput, UserWebhookOutput
 
     from ._fake import FakeCal
+
+M = TypeVar("M")
+
+
+def _expect(model: type[M], value: object) -> M:
+    # The client's answer types are unions (a booking may be recurring or seated); what
+    # the fake answers is the plain member.
+    if not isinstance(value, model):
+        raise TypeError(f"expected {model.__name__}, the client parsed {type(value).__name__}")
+    return value
+
 
 __all__ = ["Seed"]
 
@@ -59,7 +71,7 @@ class Seed:
         slug: str | None = None,
         length_in_minutes: int = 30,
         **fields: Any,
-    ) -> Any:
+    ) -> EventTypeOutput:
         """An event type (`cal.event_types.create` keyword arguments); its typed model."""
         with self._quiet() as cal:
             return cal.event_types.create(
@@ -76,7 +88,7 @@ class Seed:
         time_zone: str | None = None,
         is_default: bool = False,
         **fields: Any,
-    ) -> Any:
+    ) -> ScheduleOutput:
         """A schedule (`cal.schedules.create` keyword arguments); its typed model."""
         with self._quiet() as cal:
             return cal.schedules.create(
@@ -94,7 +106,7 @@ class Seed:
         secret: str | None = None,
         active: bool = True,
         **fields: Any,
-    ) -> Any:
+    ) -> UserWebhookOutput:
         """A webhook subscription (`cal.webhooks.create` keyword arguments); its typed model."""
         if secret is not None:
             fields["secret"] = secret
@@ -114,7 +126,7 @@ class Seed:
         status: str = "accepted",
         guests: Sequence[str] = (),
         metadata: dict[str, str] | None = None,
-    ) -> Any:
+    ) -> BookingOutput:
         """A booking at `start` (any time: availability is not checked), with the given
         status (accepted, pending, cancelled, rejected), as `cal.bookings.get` returns it.
         Without `event_type_id`, the first event type (one is made if there is none)."""
@@ -142,4 +154,6 @@ class Seed:
             }
             booking = _bookings.create(fake, body, check_slot=False)
             booking.status = status
-            return cal.bookings.get(booking.uid).data
+            from calcom.models import BookingOutput
+
+            return _expect(BookingOutput, cal.bookings.get(booking.uid).data)

@@ -52,6 +52,7 @@ class FakeError(Exception):
         self.message = message
         self.code = code
         self.details = details
+        self.extra: dict[str, Any] = {}  # more keys of the envelope's `error`
 
 
 def error_body(

@@ -11,9 +11,22 @@ valid by the overlaid spec; keyword arguments (attribute names) replace fields.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
+
+from ._seed import _expect
+
+if TYPE_CHECKING:
+    from calcom.models import (
+        BookingOutput,
+        EventTypeOutput,
+        MeOutput,
+        ScheduleOutput,
+        UserWebhookOutput,
+    )
+
+M = TypeVar("M")
 
 __all__ = ["booking", "event_type", "me", "schedule", "webhook"]
 
@@ -30,43 +43,50 @@ def _strict(fake: Any) -> Any:
     return fake.client(strict=True, max_retries=0)
 
 
-def _evolve(model: Any, overrides: dict[str, Any]) -> Any:
+def _evolve(model: M, overrides: dict[str, Any]) -> M:
     unknown = [name for name in overrides if name not in attrs.fields_dict(type(model))]
     if unknown:
         raise TypeError(f"{type(model).__name__} has no field(s) {', '.join(unknown)}")
     return attrs.evolve(model, **overrides)
 
 
-def event_type(**overrides: Any) -> Any:
+def event_type(**overrides: Any) -> EventTypeOutput:
     """An event type (`EventTypeOutput`): "Intro call", 30 minutes."""
+    from calcom.models import EventTypeOutput
+
     fake = _fake()
     created = fake.seed.event_type()
     with _strict(fake) as cal:
-        return _evolve(cal.event_types.get(created.id).data, overrides)
+        found = _expect(EventTypeOutput, cal.event_types.get(created.id).data)
+        return _evolve(found, overrides)
 
 
-def booking(**overrides: Any) -> Any:
+def booking(**overrides: Any) -> BookingOutput:
     """An accepted booking (`BookingOutput`) of a 30-minute "Intro call"."""
+    from calcom.models import BookingOutput
+
     fake = _fake()
     uid = fake.seed.booking("2026-01-05T10:00:00Z").uid
     with _strict(fake) as cal:
-        return _evolve(cal.bookings.get(uid).data, overrides)
+        return _evolve(_expect(BookingOutput, cal.bookings.get(uid).data), overrides)
 
 
-def schedule(**overrides: Any) -> Any:
+def schedule(**overrides: Any) -> ScheduleOutput:
     """A schedule (`ScheduleOutput`): weekdays 09:00-17:00, Europe/London, the default."""
     fake = _fake()
     with _strict(fake) as cal:
-        return _evolve(cal.schedules.get_default().data, overrides)
+        from calcom.models import ScheduleOutput
+
+        return _evolve(_expect(ScheduleOutput, cal.schedules.get_default().data), overrides)
 
 
-def me(**overrides: Any) -> Any:
+def me(**overrides: Any) -> MeOutput:
     """The authenticated user (`MeOutput`)."""
     with _strict(_fake()) as cal:
         return _evolve(cal.me.get().data, overrides)
 
 
-def webhook(**overrides: Any) -> Any:
+def webhook(**overrides: Any) -> UserWebhookOutput:
     """A webhook subscription (`UserWebhookOutput`) to https://example.com/webhooks."""
     fake = _fake()
     created = fake.seed.webhook("https://example.com/webhooks", secret="whsec_example")
