@@ -17,12 +17,7 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # when the tests happen: a Tuesda
 
 def free_starts(slots_data: Any) -> list[datetime]:
     """Every slot start of a `cal.slots.list(...)` answer, ascending."""
-    days = slots_data.to_dict()
-    return sorted(
-        datetime.fromisoformat(slot["start"].replace("Z", "+00:00"))
-        for day in days.values()
-        for slot in day
-    )
+    return sorted(slot.start for day in slots_data.values() for slot in day)
 
 
 def book_first_free(cal: Cal, event_type_id: int, day: date, email: str) -> Any:

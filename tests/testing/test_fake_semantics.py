@@ -78,7 +78,7 @@ def test_slots_in_requested_time_zone_and_range_format(fake: FakeCal, cal: Cal) 
         time_zone="America/New_York",
         format_="range",
     )
-    days = raw.parse().data.to_dict()
+    days = raw.json()["data"]
     # 09:00 London is 04:00 in New York; the day is the New York day.
     assert list(days) == ["2026-12-14"]
     assert days["2026-12-14"][0] == {
@@ -89,8 +89,11 @@ def test_slots_in_requested_time_zone_and_range_format(fake: FakeCal, cal: Cal) 
 
 def test_slots_without_time_zone_are_utc(fake: FakeCal, cal: Cal) -> None:
     et = fake.seed.event_type(length_in_minutes=60)
-    days = cal.slots.list(start="2026-12-14", end="2026-12-14", event_type_id=et.id).data.to_dict()
-    assert days["2026-12-14"][0] == {"start": "2026-12-14T09:00:00.000Z"}
+    raw = cal.slots.list.with_raw_response(
+        start="2026-12-14", end="2026-12-14", event_type_id=et.id
+    )
+    assert raw.json()["data"]["2026-12-14"][0] == {"start": "2026-12-14T09:00:00.000Z"}
+    assert raw.parse().data["2026-12-14"][0].start == at(9)
 
 
 def test_schedule_override_replaces_the_day(fake: FakeCal, cal: Cal) -> None:
