@@ -23,7 +23,7 @@ from ._webhooks import Delivery, booking_payload, no_show_payload, prepare
 from ._wire import Answer, FakeError, error_body
 
 if TYPE_CHECKING:
-    from calcom import AsyncCal, Cal
+    from calcom._client import AsyncCal, Cal
 
     from ._seed import Seed
 
@@ -54,7 +54,8 @@ class RecordedRequest:
 
     @property
     def api_version(self) -> str | None:
-        return self.headers.get("cal-api-version")
+        version: str | None = self.headers.get("cal-api-version")
+        return version
 
 
 def _parse_body(request: httpx.Request) -> Any:
@@ -144,7 +145,7 @@ class FakeCal:
 
     def client(self, **options: Any) -> Cal:
         """A real `Cal` wired to the fake (its key, base URL and clock); options go to `Cal`."""
-        from calcom import Cal
+        from calcom._client import Cal
 
         options.setdefault("sleep", self.clock.sleep)
         options.setdefault("http_client", httpx.Client(transport=self.transport))
@@ -152,7 +153,7 @@ class FakeCal:
 
     def async_client(self, **options: Any) -> AsyncCal:
         """A real `AsyncCal` wired to the fake; options go to `AsyncCal`."""
-        from calcom import AsyncCal
+        from calcom._client import AsyncCal
 
         options.setdefault("sleep", self.clock.async_sleep)
         options.setdefault("http_client", httpx.AsyncClient(transport=self.async_transport))

@@ -12,14 +12,14 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
 from . import _bookings
 
 if TYPE_CHECKING:
-    from calcom import Cal
+    from calcom._client import Cal
     from calcom.models import BookingOutput, EventTypeOutput, ScheduleOutput, UserWebhookOutput
 
     from ._fake import FakeCal
@@ -48,7 +48,7 @@ class Seed:
 
     @contextmanager
     def _quiet(self) -> Iterator[Cal]:
-        from calcom import Cal
+        from calcom._client import Cal
 
         fake = self._fake
         with fake._lock:
@@ -112,7 +112,10 @@ class Seed:
             fields["secret"] = secret
         with self._quiet() as cal:
             return cal.webhooks.create(
-                subscriber_url=subscriber_url, triggers=list(triggers), active=active, **fields
+                subscriber_url=subscriber_url,
+                triggers=cast(Any, list(triggers)),
+                active=active,
+                **fields,
             ).data
 
     def booking(

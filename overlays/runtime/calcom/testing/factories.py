@@ -11,7 +11,7 @@ valid by the overlaid spec; keyword arguments (attribute names) replace fields.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
@@ -44,10 +44,11 @@ def _strict(fake: Any) -> Any:
 
 
 def _evolve(model: M, overrides: dict[str, Any]) -> M:
-    unknown = [name for name in overrides if name not in attrs.fields_dict(type(model))]
+    fields = attrs.fields_dict(type(cast(Any, model)))
+    unknown = [name for name in overrides if name not in fields]
     if unknown:
         raise TypeError(f"{type(model).__name__} has no field(s) {', '.join(unknown)}")
-    return attrs.evolve(model, **overrides)
+    return cast(M, attrs.evolve(cast(Any, model), **overrides))
 
 
 def event_type(**overrides: Any) -> EventTypeOutput:
@@ -82,8 +83,10 @@ def schedule(**overrides: Any) -> ScheduleOutput:
 
 def me(**overrides: Any) -> MeOutput:
     """The authenticated user (`MeOutput`)."""
+    from calcom.models import MeOutput
+
     with _strict(_fake()) as cal:
-        return _evolve(cal.me.get().data, overrides)
+        return _evolve(_expect(MeOutput, cal.me.get().data), overrides)
 
 
 def webhook(**overrides: Any) -> UserWebhookOutput:
@@ -91,4 +94,6 @@ def webhook(**overrides: Any) -> UserWebhookOutput:
     fake = _fake()
     created = fake.seed.webhook("https://example.com/webhooks", secret="whsec_example")
     with _strict(fake) as cal:
-        return _evolve(cal.webhooks.get(created.id).data, overrides)
+        from calcom.models import UserWebhookOutput
+
+        return _evolve(_expect(UserWebhookOutput, cal.webhooks.get(created.id).data), overrides)
