@@ -528,6 +528,21 @@ def query_wire(value: Any, *, explode: bool) -> str | list[str]:
     return one(value)
 
 
+def deep_object_wire(name: str, value: Any) -> dict[str, str]:
+    """A deepObject parameter as the pairs Cal.com's query parser reads: objects and
+    lists spelled out in brackets (calendarsToLoad[0][credentialId]=1)."""
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return {name: query_wire(value, explode=True)}  # type: ignore[dict-item]
+    pairs: dict[str, str] = {}
+    for key, item in items:
+        pairs.update(deep_object_wire(f"{name}[{key}]", item))
+    return pairs
+
+
 def _python_name(name: str, location: str, names: list[str]) -> str:
     from openapi_python_client.strings import PythonIdentifier
 
@@ -591,7 +606,10 @@ def spec_derived(
             args_by_name[python] = value
         else:
             kwargs[python] = value
-            query[param["name"]] = query_wire(value, explode=explode)
+            if param.get("style") == "deepObject":
+                query.update(deep_object_wire(param["name"], value))
+            else:
+                query[param["name"]] = query_wire(value, explode=explode)
     args = [args_by_name[n] for n in positional if n in args_by_name]
     for name in args_by_name:
         if name not in positional:  # keyword-only path parameter: pass it by name

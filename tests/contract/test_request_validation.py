@@ -51,6 +51,23 @@ _PHONE_CALL_ORG_ID = (
     "create-phone-call that its path template has no place for; the overlays drop it"
 )
 
+_LIVE_BUSY_TIMES = (
+    "overlays/42-live-request-divergences.yaml: the real server ignores flat credentialId/"
+    "externalId and requires a calendarsToLoad array (live-server get_busy_times*.json)"
+)
+_LIVE_SERVICE_ACCOUNT_KEY = (
+    "overlays/42-live-request-divergences.yaml: the real server wants ONE service account key "
+    "object, not the raw spec's array (live-server create_org_delegation_credential.json)"
+)
+_LIVE_BOOLEANS = (
+    "overlays/42-live-request-divergences.yaml: includeCalendarEvent / enabled are booleans the "
+    "raw spec types as object (live-server create_org_team_workflow.json)"
+)
+_LIVE_OAUTH_CLIENTS = (
+    "overlays/10-security.yaml: listing/creating OAuth clients authenticates with the client id "
+    "and secret on the real server (401 'Organization ID not found' with an API key)"
+)
+
 # operationId -> {error kind: reason}; kinds are made by `_kind` below.
 EXPECTED: dict[str, dict[str, str]] = {
     "list_bookings": {"query status: comma list": _COMMA_STATUS},
@@ -63,17 +80,29 @@ EXPECTED: dict[str, dict[str, str]] = {
     "list_org_routing_forms": {"query teamIds: comma list": _COMMA_TEAM_IDS},
     "list_org_users": {"query teamIds: comma list": _COMMA_TEAM_IDS},
     "create_booking": {"body: oneOf overlap": _ONE_OF},
-    "create_org_team_workflow": {"body: oneOf overlap": _ONE_OF},
-    "create_org_team_routing_form_workflow": {"body: oneOf overlap": _ONE_OF},
+    "create_org_team_workflow": {
+        "body: oneOf overlap": _ONE_OF,
+        "body steps/0: oneOf": _LIVE_BOOLEANS,
+    },
+    "create_org_team_routing_form_workflow": {"body steps/0: oneOf": _LIVE_BOOLEANS},
     "create_team_event_type_phone_call": {
         "path orgId: missing": _PHONE_CALL_ORG_ID,
         "body yourPhoneNumber: pattern": _JS_PATTERN,
         "body numberToCall: pattern": _JS_PATTERN,
+        "body enabled: type": _LIVE_BOOLEANS,
     },
     "create_org_team_event_type_phone_call": {
         "body yourPhoneNumber: pattern": _JS_PATTERN,
         "body numberToCall: pattern": _JS_PATTERN,
+        "body enabled: type": _LIVE_BOOLEANS,
     },
+    "get_busy_times": {
+        "query credentialId: missing": _LIVE_BUSY_TIMES,
+        "query externalId: missing": _LIVE_BUSY_TIMES,
+    },
+    "create_org_delegation_credential": {"body serviceAccountKey: type": _LIVE_SERVICE_ACCOUNT_KEY},
+    "list_platform_oauth_clients": {"header Authorization: missing": _LIVE_OAUTH_CLIENTS},
+    "create_platform_oauth_client": {"header Authorization: missing": _LIVE_OAUTH_CLIENTS},
 }
 
 # --- openapi-core over httpx ------------------------------------------------------------------

@@ -26,6 +26,7 @@ from . import _exceptions as exc
 from ._auth import Credentials, OnTokenRefresh, RefreshFlow, TokenPair
 from ._endpoint import Operation, RequestOptions
 from ._lenient import StrictParseError, strict_parsing
+from ._query import bracketed, needs_brackets
 from ._redact import mask_headers, scrub
 from ._resources._root import AsyncRoot, Root
 from ._retry import (
@@ -304,6 +305,8 @@ class _BaseClient:
                 value = params.get(key)
                 if isinstance(value, list):
                     params[key] = ",".join(map(str, value))
+        if params and needs_brackets(params):
+            params = bracketed(params)  # deepObject parameters (calendarsToLoad[0][…])
         timeout = options.timeout if options.has_timeout else self.timeout
         try:
             request = http.build_request(
