@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,8 @@ def test_busy_times_sends_logged_in_tz_and_calendars_to_load_in_bracket_form() -
     sent = Sent()
     make(sent).calendars.get_busy_times(
         logged_in_users_tz="Europe/London",
-        date_from="2026-12-14",
-        date_to="2026-12-15",
+        date_from=date(2026, 12, 14),
+        date_to=date(2026, 12, 15),
         calendars_to_load=[
             m.CalendarToLoadInput(credential_id=1, external_id="fake@example.com"),
             m.CalendarToLoadInput(credential_id=2, external_id="http://127.0.0.1:8765/fake.ics"),
@@ -87,7 +88,7 @@ def test_busy_times_answers_the_servers_complaints() -> None:
     assert {e["property"] for e in errors} == {"loggedInUsersTz", "calendarsToLoad"}
     sent = Sent()
     with pytest.raises(TypeError, match="logged_in_users_tz|calendars_to_load"):
-        make(sent).calendars.get_busy_times(date_from="2026-12-14")  # type: ignore[call-arg]
+        make(sent).calendars.get_busy_times(date_from=date(2026, 12, 14))  # type: ignore[call-arg]
     assert sent.requests == []
 
 
