@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from _calmock import MockAPI, ok
+from calcom.models import CalendarToLoadInput
 
 LIVE = Path(__file__).resolve().parents[3] / "shared" / "live-server"
 UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$")  # what Cal.com's OOO DTO accepts
@@ -154,18 +155,19 @@ def test_slot_range_takes_dates_and_datetimes(api: MockAPI, make_cal: Any) -> No
 
 def test_a_date_field_refuses_a_datetime(api: MockAPI, make_cal: Any) -> None:
     cal = make_cal()
+    calendars = [CalendarToLoadInput(credential_id=1, external_id="fake@example.com")]
     cal.calendars.get_busy_times(
+        logged_in_users_tz="Europe/London",
         date_from=dt.date(2026, 12, 14),
         date_to=dt.date(2026, 12, 15),
-        credential_id=1,
-        external_id="fake@example.com",
+        calendars_to_load=calendars,
     )
     assert api.requests[0].url.params["dateFrom"] == "2026-12-14"
     with pytest.raises(ValueError, match="date_from: takes a date, got the datetime"):
         cal.calendars.get_busy_times(
+            logged_in_users_tz="Europe/London",
             date_from=dt.datetime(2026, 12, 14, tzinfo=dt.UTC),
-            credential_id=1,
-            external_id="fake@example.com",
+            calendars_to_load=calendars,
         )
     assert len(api.requests) == 1
 

@@ -288,7 +288,8 @@ def check_created(p: Any) -> None:
     assert p.responses["email"]["value"] == "ana@example.org"
     assert p.metadata == {"videoCallUrl": "https://app.cal.com/video/bk_9f2a6c"}
     assert p.video_call_data["url"] == "https://acme.daily.co/room-1"
-    assert p.extra["length"] == 30
+    assert (p.length, p.price, p.currency) == (30, 0, "usd")
+    assert p.destination_calendars == [] and p.custom_inputs == {}
     assert p.cancellation_reason is None
 
 
@@ -312,7 +313,7 @@ def check_cancelled(p: Any) -> None:
 def check_requested(p: Any) -> None:
     assert isinstance(p, BookingPayload)
     assert p.status == "PENDING"
-    assert p.extra["requiresConfirmation"] is True
+    assert p.requires_confirmation is True
 
 
 def check_rejected(p: Any) -> None:
@@ -354,7 +355,7 @@ def check_meeting(p: Any) -> None:
     assert p.attendees[0].time_zone == "UTC"
     assert p.start_time == datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
     assert p.description is None
-    assert p.extra["eventType"]["length"] == 30
+    assert p.event_type["length"] == 30
 
 
 def check_recording_ready(p: Any) -> None:
@@ -447,7 +448,7 @@ def check_delegation_error(p: Any) -> None:
     assert p.credential["appId"] == "google-calendar"
     assert p.user is not None
     assert (p.user.id, p.user.email) == (12, "olivia@acme.example")
-    assert p.user.extra == {"organizationId": 3}
+    assert p.user.organization_id == 3
 
 
 def check_wrong_assignment(p: Any) -> None:
@@ -752,18 +753,18 @@ def test_unknown_trigger_parses_to_generic_payload() -> None:
 
 
 def test_extra_fields_are_reachable_at_every_level() -> None:
-    payload = booking(iCalUID="abc@cal.com", newFieldFromTheFuture={"x": 1})
+    payload = booking(newFieldFromTheFuture={"x": 1})
+    payload["organizer"] = {**ORGANIZER, "newPersonField": True}
     raw = {**delivery("BOOKING_CREATED", payload), "webhookVersion": "2021-10-20"}
     event = webhooks.parse(encode(raw))
     assert isinstance(event.payload, BookingPayload)
-    assert event.payload.extra["newFieldFromTheFuture"] == {"x": 1}
-    assert event.payload.extra["iCalUID"] == "abc@cal.com"
+    assert event.payload.extra == {"newFieldFromTheFuture": {"x": 1}}
     assert "uid" not in event.payload.extra  # mapped fields are not repeated in extra
     assert event.payload["uid"] == "bk_9f2a6c"
     assert event.raw["webhookVersion"] == "2021-10-20"
     assert event.payload.organizer is not None
-    assert event.payload.organizer.extra == {"timeFormat": "HH:mm", "utcOffset": 60}
-    assert event.payload.attendees[0].extra == {"utcOffset": -300}
+    assert event.payload.organizer.extra == {"newPersonField": True}
+    assert event.payload.attendees[0].extra == {}
 
 
 def test_missing_and_null_fields_do_not_raise() -> None:
@@ -869,3 +870,161 @@ def test_construct_event_unsigned_when_allowed() -> None:
     assert event.trigger_event == "PING"
     assert isinstance(event.payload, BookingPayload)
     assert event.payload.title == "Test trigger event"
+
+
+# --- fields Cal.com has sent since 2024-25 ------------------------------------
+
+# A BOOKING_RESCHEDULED as Cal.com's current payload builder shapes it (field names and
+# types from Cal.com's CalendarEvent and Person types; values invented).
+RESCHEDULED_2025: dict[str, Any] = {
+    **booking(),
+    "bookerUrl": "https://cal.com",
+    "eventTitle": "30 Min Meeting",
+    "eventDescription": "A quick chat",
+    "length": 30,
+    "price": 2500,
+    "currency": "eur",
+    "iCalUID": "bk_9f2a6c@Cal.com",
+    "iCalSequence": 1,
+    "destinationCalendar": [
+        {
+            "id": 3,
+            "integration": "google_calendar",
+            "externalId": "olivia@acme.example",
+            "primaryEmail": "olivia@acme.example",
+            "userId": 12,
+            "eventTypeId": None,
+            "credentialId": 8,
+        }
+    ],
+    "userFieldsResponses": {
+        "company": {"label": "Company", "value": "Acme", "isHidden": False},
+    },
+    "responses": {
+        "name": {"label": "your_name", "value": "Ana Guest", "isHidden": False},
+        "email": {"label": "email_address", "value": "ana@example.org", "isHidden": False},
+        "location": {
+            "label": "location",
+            "value": {"optionValue": "", "value": "integrations:daily"},
+            "isHidden": False,
+        },
+        "guests": {"label": "additional_guests", "value": [], "isHidden": False},
+        "utm_source": {"label": "utm_source", "value": "", "isHidden": True},
+        "company": {"label": "Company", "value": "Acme", "isHidden": False},
+    },
+    "appsStatus": [
+        {
+            "appName": "Google Calendar",
+            "type": "google_calendar",
+            "success": 1,
+            "failures": 0,
+            "errors": [],
+            "warnings": ["event description truncated"],
+        }
+    ],
+    "hideOrganizerEmail": True,
+    "disableCancelling": False,
+    "disableRescheduling": True,
+    "requiresConfirmation": False,
+    "rescheduleId": 4210,
+    "rescheduleUid": "bk_old55",
+    "rescheduledBy": "ana@example.org",
+    "organizer": {**ORGANIZER, "timeFormat": "h:mma"},
+    "attendees": [{**ATTENDEE, "firstName": "Ana", "lastName": "Guest"}],
+}
+
+
+def test_fields_sent_since_2024_are_typed() -> None:
+    body = encode(delivery("BOOKING_RESCHEDULED", RESCHEDULED_2025))
+    p = webhooks.construct_event(body, sign(body), SECRET).payload
+    assert isinstance(p, BookingPayload)
+    assert p.extra == {}
+    assert (p.booker_url, p.event_title, p.event_description) == (
+        "https://cal.com",
+        "30 Min Meeting",
+        "A quick chat",
+    )
+    assert (p.length, p.price, p.currency) == (30, 2500, "eur")
+    assert (p.ical_uid, p.ical_sequence) == ("bk_9f2a6c@Cal.com", 1)
+    assert [c["integration"] for c in p.destination_calendars] == ["google_calendar"]
+    assert [
+        (a.app_name, a.type, a.success, a.failures, a.errors, a.warnings) for a in p.apps_status
+    ] == [("Google Calendar", "google_calendar", 1, 0, [], ["event description truncated"])]
+    assert p.apps_status[0].extra == {}
+    assert (p.hide_organizer_email, p.disable_cancelling, p.disable_rescheduling) == (
+        True,
+        False,
+        True,
+    )
+    assert (p.requires_confirmation, p.reschedule_id, p.reschedule_uid) == (False, 4210, "bk_old55")
+    assert p.user_fields_responses["company"].value == "Acme"
+
+    assert p.organizer is not None
+    assert (p.organizer.time_format, p.organizer.utc_offset) == ("h:mma", 60)
+    assert p.organizer.extra == {}
+    ana = p.attendees[0]
+    assert (ana.first_name, ana.last_name, ana.utc_offset) == ("Ana", "Guest", -300)
+    assert ana.extra == {}
+
+
+def test_responses_are_label_value_entries() -> None:
+    p = webhooks.parse(encode(delivery("BOOKING_CREATED", RESCHEDULED_2025))).payload
+    assert isinstance(p, BookingPayload)
+    name = p.responses["name"]
+    assert isinstance(name, webhooks.BookingResponse)
+    assert (name.label, name.value, name.is_hidden) == ("your_name", "Ana Guest", False)
+    assert name["value"] == "Ana Guest"  # reading the JSON works as before
+    assert p.responses["location"].value == {"optionValue": "", "value": "integrations:daily"}
+    assert p.responses["guests"].value == []
+    assert (p.responses["utm_source"].value, p.responses["utm_source"].is_hidden) == ("", True)
+    assert all(answer.extra == {} for answer in p.responses.values())
+    # an answer that is not Cal.com's {label, value} object is kept as its value
+    odd = webhooks.parse(encode(delivery("BOOKING_CREATED", {"responses": {"x": "bare"}}))).payload
+    assert isinstance(odd, BookingPayload)
+    assert odd.responses["x"].value == "bare"
+
+
+def test_destination_calendar_as_one_object_is_a_one_element_list() -> None:
+    older = {
+        **booking(),
+        "destinationCalendar": {"integration": "office365_calendar", "externalId": "x"},
+    }
+    p = webhooks.parse(encode(delivery("BOOKING_CREATED", older))).payload
+    assert isinstance(p, BookingPayload)
+    assert p.destination_calendars == [{"integration": "office365_calendar", "externalId": "x"}]
+    assert p.extra == {}
+
+
+def _extras(obj: object, path: str) -> dict[str, Any]:
+    """Every non-empty `.extra` below `obj`, by attribute path."""
+    found: dict[str, Any] = {}
+    if isinstance(obj, webhooks.WebhookObject):
+        if obj.extra:
+            found[path] = obj.extra
+        for name in attrs_fields(obj):
+            found |= _extras(getattr(obj, name), f"{path}.{name}")
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            found |= _extras(item, f"{path}[{index}]")
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            found |= _extras(item, f"{path}[{key!r}]")
+    return found
+
+
+def attrs_fields(obj: object) -> list[str]:
+    import attrs
+
+    return [f.name for f in attrs.fields(type(obj)) if f.name not in ("raw", "extra")]
+
+
+@pytest.mark.parametrize(("trigger", "payload", "check"), CASES, ids=[c[0] for c in CASES])
+def test_nothing_known_stays_in_extra(
+    trigger: str, payload: dict[str, Any], check: Callable[[Any], None]
+) -> None:
+    event = webhooks.parse(encode(delivery(trigger, payload)))
+    extras = _extras(event.payload, "payload")
+    if trigger.startswith("FORM_SUBMITTED"):
+        # documented: the answers repeated at the top level under their field keys
+        assert set(extras.pop("payload", {})) <= set(payload["responses"])
+    assert extras == {}

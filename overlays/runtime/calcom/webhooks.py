@@ -41,7 +41,9 @@ from calcom._exceptions import CalError
 
 __all__ = [
     "SIGNATURE_HEADER",
+    "AppStatus",
     "BookingPayload",
+    "BookingResponse",
     "CalVideoNoShowPayload",
     "DelegationCredentialErrorPayload",
     "FormPayload",
@@ -255,6 +257,14 @@ class _Reader:
         found = self.value(*names)
         return found if isinstance(found, int) and not isinstance(found, bool) else None
 
+    def number(self, *names: str) -> int | float | None:
+        found = self.value(*names)
+        return found if isinstance(found, int | float) and not isinstance(found, bool) else None
+
+    def texts(self, *names: str) -> list[str]:
+        found = self.value(*names)
+        return [item for item in found if isinstance(item, str)] if isinstance(found, list) else []
+
     def flag(self, *names: str) -> bool | None:
         found = self.value(*names)
         return found if isinstance(found, bool) else None
@@ -278,6 +288,15 @@ class _Reader:
 
     def models(self, cls: type[_M], *names: str) -> list[_M]:
         return [cls.from_dict(item) for item in self.mappings(*names)]
+
+    def answers(self, *names: str) -> dict[str, BookingResponse]:
+        """Booking form answers: field name -> ``{label, value, isHidden}``."""
+        return {
+            str(key): BookingResponse.from_dict(item)
+            if isinstance(item, Mapping)
+            else BookingResponse(value=item)  # a bare value (not Cal.com's shape): kept as is
+            for key, item in self.mapping(*names).items()
+        }
 
     def rest(self) -> dict[str, Any]:
         return {key: value for key, value in self._data.items() if key not in self._used}
@@ -334,6 +353,14 @@ class Person(WebhookObject):
     locale: str | None = None
     phone_number: str | None = None
     no_show: bool | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    """``firstName``/``lastName``: the booker's name split as the booking form asked for it."""
+    time_format: str | None = None
+    """The person's clock format as a date-fns pattern: ``"h:mma"`` (12 h) or ``"HH:mm"`` (24 h)."""
+    utc_offset: int | float | None = None
+    """Minutes east of UTC in ``time_zone`` at the booking's start (-300: New York in winter)."""
+    organization_id: int | None = None
 
     @classmethod
     def _read(cls, r: _Reader) -> dict[str, Any]:
@@ -342,6 +369,11 @@ class Person(WebhookObject):
         if isinstance(language, Mapping):
             language = language.get("locale")
         return {
+            "first_name": r.text("firstName"),
+            "last_name": r.text("lastName"),
+            "time_format": r.text("timeFormat"),
+            "utc_offset": r.number("utcOffset"),
+            "organization_id": r.integer("organizationId"),
             "id": r.integer("id"),
             "name": r.text("name"),
             "email": r.text("email"),
@@ -350,6 +382,54 @@ class Person(WebhookObject):
             "locale": language if isinstance(language, str) else r.text("locale"),
             "phone_number": r.text("phoneNumber"),
             "no_show": r.flag("noShow"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class BookingResponse(WebhookObject):
+    """One answer of the booking form: ``{"label": ..., "value": ..., "isHidden": ...}``.
+
+    ``value`` is whatever the field holds: a string, a list (checkboxes, guests),
+    or an object (a location: ``{"value": ..., "optionValue": ...}``).
+    ``answer["value"]`` reads the JSON as before.
+    """
+
+    label: str | None = None
+    value: Any = None
+    is_hidden: bool | None = None
+    """The field is hidden on the booking page (its value came from a prefill or a default)."""
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {
+            "label": r.text("label"),
+            "value": r.value("value"),
+            "is_hidden": r.flag("isHidden"),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class AppStatus(WebhookObject):
+    """How one app (calendar, video) fared with the booking: ``appsStatus`` entries."""
+
+    app_name: str | None = None
+    type: str | None = None
+    """The app's type, e.g. ``google_calendar`` or ``daily_video``."""
+    success: int | None = None
+    """How many of the app's credentials handled the booking."""
+    failures: int | None = None
+    errors: list[str] = attrs.field(factory=list)
+    warnings: list[str] = attrs.field(factory=list)
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {
+            "app_name": r.text("appName"),
+            "type": r.text("type"),
+            "success": r.integer("success"),
+            "failures": r.integer("failures"),
+            "errors": r.texts("errors"),
+            "warnings": r.texts("warnings"),
         }
 
 
@@ -384,8 +464,10 @@ class BookingPayload(Payload):
     location: str | None = None
     organizer: Person | None = None
     attendees: list[Person] = attrs.field(factory=list)
-    responses: dict[str, Any] = attrs.field(factory=dict)
-    """Booking form answers, by field name: ``{"name": {"label": ..., "value": ...}}``."""
+    responses: dict[str, BookingResponse] = attrs.field(factory=dict)
+    """Booking form answers by field name (``responses["name"].value``)."""
+    user_fields_responses: dict[str, BookingResponse] = attrs.field(factory=dict)
+    """``userFieldsResponses``: the answers to the event type's own (non-system) fields."""
     metadata: dict[str, Any] = attrs.field(factory=dict)
     video_call_data: dict[str, Any] = attrs.field(factory=dict)
     cancellation_reason: str | None = None
@@ -397,6 +479,34 @@ class BookingPayload(Payload):
     rescheduled_by: str | None = None
     payment_id: int | None = None
     payment_data: dict[str, Any] = attrs.field(factory=dict)
+    booker_url: str | None = None
+    """Base URL of the booking page's site (``https://cal.com``, an org's domain)."""
+    event_title: str | None = None
+    """The event type's title (``title`` is the booking's)."""
+    event_description: str | None = None
+    length: int | None = None
+    """Duration in minutes."""
+    price: int | float | None = None
+    """In the currency's smallest unit (cents); 0 for free event types."""
+    currency: str | None = None
+    ical_uid: str | None = None
+    """``iCalUID``: the UID of the calendar event (the .ics ``UID``)."""
+    ical_sequence: int | None = None
+    destination_calendars: list[dict[str, Any]] = attrs.field(factory=list)
+    """``destinationCalendar``: the calendars the event was written to (``integration``,
+    ``externalId``, ``credentialId``, …). Older Cal.com sends one object; it becomes a
+    one-element list."""
+    apps_status: list[AppStatus] = attrs.field(factory=list)
+    custom_inputs: dict[str, Any] = attrs.field(factory=dict)
+    """``customInputs``: the legacy custom input answers (superseded by ``responses``)."""
+    reschedule_id: int | None = None
+    """``rescheduleId``: id of the booking this one replaces (``BOOKING_RESCHEDULED``)."""
+    requires_confirmation: bool | None = None
+    hide_organizer_email: bool | None = None
+    disable_cancelling: bool | None = None
+    disable_rescheduling: bool | None = None
+    event_type: dict[str, Any] = attrs.field(factory=dict)
+    """``eventType`` of ``MEETING_*`` payloads (the booking row with its event type)."""
 
     @classmethod
     def _read(cls, r: _Reader) -> dict[str, Any]:
@@ -415,7 +525,8 @@ class BookingPayload(Payload):
             "location": r.text("location"),
             "organizer": r.model(Person, "organizer", "user"),
             "attendees": r.models(Person, "attendees"),
-            "responses": r.mapping("responses"),
+            "responses": r.answers("responses"),
+            "user_fields_responses": r.answers("userFieldsResponses"),
             "metadata": r.mapping("metadata"),
             "video_call_data": r.mapping("videoCallData"),
             "cancellation_reason": r.text("cancellationReason"),
@@ -427,7 +538,32 @@ class BookingPayload(Payload):
             "rescheduled_by": r.text("rescheduledBy"),
             "payment_id": r.integer("paymentId"),
             "payment_data": r.mapping("paymentData"),
+            "booker_url": r.text("bookerUrl"),
+            "event_title": r.text("eventTitle"),
+            "event_description": r.text("eventDescription"),
+            "length": r.integer("length"),
+            "price": r.number("price"),
+            "currency": r.text("currency"),
+            "ical_uid": r.text("iCalUID"),
+            "ical_sequence": r.integer("iCalSequence"),
+            "destination_calendars": _destination_calendars(r.value("destinationCalendar")),
+            "apps_status": r.models(AppStatus, "appsStatus"),
+            "custom_inputs": r.mapping("customInputs"),
+            "reschedule_id": r.integer("rescheduleId"),
+            "requires_confirmation": r.flag("requiresConfirmation"),
+            "hide_organizer_email": r.flag("hideOrganizerEmail"),
+            "disable_cancelling": r.flag("disableCancelling"),
+            "disable_rescheduling": r.flag("disableRescheduling"),
+            "event_type": r.mapping("eventType"),
         }
+
+
+def _destination_calendars(value: object) -> list[dict[str, Any]]:
+    if isinstance(value, Mapping):
+        return [dict(value)]
+    if isinstance(value, list):
+        return [dict(item) for item in value if isinstance(item, Mapping)]
+    return []
 
 
 @attrs.frozen(kw_only=True)
@@ -573,8 +709,8 @@ class OutOfOfficePayload(Payload):
 class FormPayload(Payload):
     """A routing form submission: ``FORM_SUBMITTED*`` and ``ROUTING_FORM_FALLBACK_HIT``.
 
-    ``FORM_SUBMITTED`` also repeats each answer at the top level of the
-    payload under its field key; those copies land in ``extra``.
+    ``FORM_SUBMITTED`` and ``FORM_SUBMITTED_NO_EVENT`` also repeat each answer at
+    the top level of the payload under its field key; those copies land in ``extra``.
     """
 
     form_id: str | None = None
