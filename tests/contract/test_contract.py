@@ -73,10 +73,6 @@ STRICT_XFAIL: dict[str, str] = {
     "me/get_me--observed": (
         "the documented /v2/me example has `locale`, which MeOutput does not declare"
     ),
-    "orgs/teams/memberships/list_org_team_memberships--observed": (
-        "membership user.bio / user.avatarUrl are null for users without them; the spec types "
-        "them string, not nullable"
-    ),
 }
 
 
