@@ -42,26 +42,30 @@ def _merge_items(items: list[Any]) -> Any:
     return next((item for item in items if item is not None), None)
 
 
-def differences(fake: Any, real: Any, path: str = "$") -> list[str]:
+def differences(
+    fake: Any, real: Any, path: str = "$", *, may_lack: frozenset[str] = frozenset()
+) -> list[str]:
+    """What differs; `may_lack` names keys the real answer has that the fake may omit."""
     if fake is None or real is None:
         return []
     if _kind(fake) != _kind(real):
         return [f"{path}: fake {_kind(fake)}, real {_kind(real)}"]
     if isinstance(real, dict) and path.rsplit(".", 1)[-1] in DATA_MAPS:
-        return [p for k in sorted(set(real) & set(fake)) for p in differences(fake[k], real[k])]
+        common = sorted(set(real) & set(fake))
+        return [p for k in common for p in differences(fake[k], real[k], may_lack=may_lack)]
     if isinstance(real, dict):
         problems = []
-        missing = sorted(set(real) - set(fake))
+        missing = sorted(set(real) - set(fake) - may_lack)
         extra = sorted(set(fake) - set(real) - EXTRA_ALLOWED)
         if missing:
             problems.append(f"{path}: the fake lacks {missing}")
         if extra:
             problems.append(f"{path}: the fake adds {extra}")
         for key in sorted(set(real) & set(fake)):
-            problems += differences(fake[key], real[key], f"{path}.{key}")
+            problems += differences(fake[key], real[key], f"{path}.{key}", may_lack=may_lack)
         return problems
     if isinstance(real, list):
         if not real or not fake:
             return []
-        return differences(_merge_items(fake), _merge_items(real), f"{path}[]")
+        return differences(_merge_items(fake), _merge_items(real), f"{path}[]", may_lack=may_lack)
     return []

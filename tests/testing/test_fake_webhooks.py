@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -143,3 +143,23 @@ def test_seeding_delivers_nothing(fake: FakeCal) -> None:
     fake.seed.webhook(URL)
     fake.seed.booking(START)
     assert fake.deliveries == [] and fake.requests == []
+
+
+def test_event_type_webhooks_fire_only_for_their_event_type(fake: FakeCal, cal: Cal) -> None:
+    intro = fake.seed.event_type("Intro call")
+    other = fake.seed.event_type("Other call")
+    hook = cal.event_types.webhooks.create(
+        intro.id, subscriber_url=URL, triggers=["BOOKING_CREATED"], active=True, secret=SECRET
+    ).data
+    assert [w.id for w in cal.event_types.webhooks.list(intro.id).data] == [hook.id]
+    assert cal.event_types.webhooks.list(other.id).data == []
+    assert cal.webhooks.list().data == []  # the user's own webhooks are separate
+    attendee = CreateBookingAttendee(name="Ada", email="ada@example.com", time_zone="UTC")
+    cal.bookings.create(start=START + timedelta(hours=2), event_type_id=other.id, attendee=attendee)
+    assert fake.deliveries == []
+    uid = cal.bookings.create(start=START, event_type_id=intro.id, attendee=attendee).data.uid
+    (delivery,) = fake.deliveries
+    assert delivery.event().payload.uid == uid  # type: ignore[union-attr]
+    cal.event_types.webhooks.delete_all(intro.id)
+    with pytest.raises(NotFoundError):
+        cal.event_types.webhooks.get(intro.id, hook.id)

@@ -255,19 +255,26 @@ class FakeCal:
 
     # --- events (called by the handlers) ----------------------------------------------
 
-    def emit(self, trigger: str, payload: dict[str, Any]) -> None:
+    def emit(self, trigger: str, payload: dict[str, Any], event_type_id: int | None = None) -> None:
+        """Queue a delivery for every active subscription to `trigger`: the user's own,
+        and the event type's when the event concerns one."""
         if self._quiet:
             return
         now = self.clock.now()
         for subscription in self.store.webhooks.values():
+            scope = subscription.event_type_id
+            if scope is not None and scope != event_type_id:
+                continue
             if subscription.active and trigger in subscription.triggers:
                 self._outbox.append(prepare(subscription, trigger, now, payload))
 
     def emit_booking(self, trigger: str, booking: Booking, previous: Booking | None = None) -> None:
-        self.emit(trigger, booking_payload(self.store, booking, trigger, previous))
+        payload = booking_payload(self.store, booking, trigger, previous)
+        self.emit(trigger, payload, booking.event_type_id)
 
     def emit_no_show(self, booking: Booking, changed: list[Person]) -> None:
-        self.emit("BOOKING_NO_SHOW_UPDATED", no_show_payload(booking, changed))
+        payload = no_show_payload(booking, changed)
+        self.emit("BOOKING_NO_SHOW_UPDATED", payload, booking.event_type_id)
 
     def _receiver(self, url: str) -> Receiver | None:
         return next((r for r in self._receivers if r.matches(url)), None)

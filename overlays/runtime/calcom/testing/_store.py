@@ -73,6 +73,7 @@ class Subscription:
     created_at: datetime
     time: int | None = None
     time_unit: str | None = None
+    event_type_id: int | None = None  # set: an event type's webhook (/v2/event-types/{id}/webhooks)
 
 
 @dataclass

@@ -274,18 +274,16 @@ def _check(body: dict[str, Any], *, creating: bool) -> None:
         raise bad_request("active must be a boolean value")
 
 
-def _webhook_or_404(fake: Any, call: Call) -> Subscription:
+def _webhook_or_404(fake: Any, call: Call, event_type_id: int | None = None) -> Subscription:
     webhook_id = call.params["webhookId"]
     subscription = fake.store.webhooks.get(webhook_id)
-    if subscription is None:
+    if subscription is None or subscription.event_type_id != event_type_id:
         raise not_found(f"Webhook ({webhook_id}) not found")
     result: Subscription = subscription
     return result
 
 
-@handles("create_webhook")
-def create_webhook(fake: Any, call: Call) -> Answer:
-    body = call.body_dict()
+def _subscribe(fake: Any, body: dict[str, Any], event_type_id: int | None) -> Subscription:
     _check(body, creating=True)
     store: Store = fake.store
     subscription = Subscription(
@@ -297,31 +295,13 @@ def create_webhook(fake: Any, call: Call) -> Answer:
         payload_template=body.get("payloadTemplate"),
         version=body.get("version") or "2021-10-20",
         created_at=fake.clock.now(),
+        event_type_id=event_type_id,
     )
     store.webhooks[subscription.id] = subscription
-    data = _short(subscription, store.user["id"])
-    data.pop("userId")
-    data.update(time=None, timeUnit=None, version=subscription.version, userId=store.user["id"])
-    return _ok(data, 201)
+    return subscription
 
 
-@handles("list_webhooks")
-def list_webhooks(fake: Any, call: Call) -> Answer:
-    take = int(call.query.get("take") or 250)
-    skip = int(call.query.get("skip") or 0)
-    items = list(fake.store.webhooks.values())[skip : skip + take]
-    return _ok([_short(s, fake.store.user["id"]) for s in items])
-
-
-@handles("get_webhook")
-def get_webhook(fake: Any, call: Call) -> Answer:
-    return _ok(_long(_webhook_or_404(fake, call), fake.store.user["id"]))
-
-
-@handles("update_webhook")
-def update_webhook(fake: Any, call: Call) -> Answer:
-    subscription = _webhook_or_404(fake, call)
-    body = call.body_dict()
+def _update(subscription: Subscription, body: dict[str, Any]) -> None:
     _check(body, creating=False)
     for key, attr in (
         ("subscriberUrl", "subscriber_url"),
@@ -333,6 +313,35 @@ def update_webhook(fake: Any, call: Call) -> Answer:
     ):
         if key in body:
             setattr(subscription, attr, copy.deepcopy(body[key]))
+
+
+@handles("create_webhook")
+def create_webhook(fake: Any, call: Call) -> Answer:
+    store: Store = fake.store
+    subscription = _subscribe(fake, call.body_dict(), None)
+    data = _short(subscription, store.user["id"])
+    data.pop("userId")
+    data.update(time=None, timeUnit=None, version=subscription.version, userId=store.user["id"])
+    return _ok(data, 201)
+
+
+@handles("list_webhooks")
+def list_webhooks(fake: Any, call: Call) -> Answer:
+    take = int(call.query.get("take") or 250)
+    skip = int(call.query.get("skip") or 0)
+    own = [s for s in fake.store.webhooks.values() if s.event_type_id is None]
+    return _ok([_short(s, fake.store.user["id"]) for s in own[skip : skip + take]])
+
+
+@handles("get_webhook")
+def get_webhook(fake: Any, call: Call) -> Answer:
+    return _ok(_long(_webhook_or_404(fake, call), fake.store.user["id"]))
+
+
+@handles("update_webhook")
+def update_webhook(fake: Any, call: Call) -> Answer:
+    subscription = _webhook_or_404(fake, call)
+    _update(subscription, call.body_dict())
     return _ok(_short(subscription, fake.store.user["id"]))
 
 
@@ -341,3 +350,72 @@ def delete_webhook(fake: Any, call: Call) -> Answer:
     subscription = _webhook_or_404(fake, call)
     del fake.store.webhooks[subscription.id]
     return _ok(_short(subscription, fake.store.user["id"]))
+
+
+# --- /v2/event-types/{eventTypeId}/webhooks (shapes: shared/live-server
+# create/get/list_event_type_webhook(s), list_event_type_webhooks--not-found) --------
+
+
+def _scoped(s: Subscription) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "payloadTemplate": s.payload_template,
+        "triggers": list(s.triggers),
+        "subscriberUrl": s.subscriber_url,
+        "active": s.active,
+        "secret": s.secret,
+        "eventTypeId": s.event_type_id,
+    }
+
+
+def _event_type_id(fake: Any, call: Call) -> int:
+    event_type = fake.store.event_type(call.params["eventTypeId"])
+    if event_type is None:
+        raise not_found(
+            f"IsUserEventTypeWebhookGuard - Event type ({call.params['eventTypeId']}) not found"
+        )
+    event_type_id: int = event_type["id"]
+    return event_type_id
+
+
+@handles("create_event_type_webhook")
+def create_event_type_webhook(fake: Any, call: Call) -> Answer:
+    subscription = _subscribe(fake, call.body_dict(), _event_type_id(fake, call))
+    return _ok(_scoped(subscription), 201)
+
+
+@handles("list_event_type_webhooks")
+def list_event_type_webhooks(fake: Any, call: Call) -> Answer:
+    event_type_id = _event_type_id(fake, call)
+    take = int(call.query.get("take") or 250)
+    skip = int(call.query.get("skip") or 0)
+    scoped = [s for s in fake.store.webhooks.values() if s.event_type_id == event_type_id]
+    return _ok([_scoped(s) for s in scoped[skip : skip + take]])
+
+
+@handles("get_event_type_webhook")
+def get_event_type_webhook(fake: Any, call: Call) -> Answer:
+    return _ok(_scoped(_webhook_or_404(fake, call, _event_type_id(fake, call))))
+
+
+@handles("update_event_type_webhook")
+def update_event_type_webhook(fake: Any, call: Call) -> Answer:
+    subscription = _webhook_or_404(fake, call, _event_type_id(fake, call))
+    _update(subscription, call.body_dict())
+    return _ok(_scoped(subscription))
+
+
+@handles("delete_event_type_webhook")
+def delete_event_type_webhook(fake: Any, call: Call) -> Answer:
+    subscription = _webhook_or_404(fake, call, _event_type_id(fake, call))
+    del fake.store.webhooks[subscription.id]
+    return _ok(_scoped(subscription))
+
+
+@handles("delete_all_event_type_webhooks")
+def delete_all_event_type_webhooks(fake: Any, call: Call) -> Answer:
+    event_type_id = _event_type_id(fake, call)
+    doomed = [k for k, s in fake.store.webhooks.items() if s.event_type_id == event_type_id]
+    for key in doomed:
+        del fake.store.webhooks[key]
+    return _ok(f"{len(doomed)} webhooks deleted")
