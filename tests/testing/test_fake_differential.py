@@ -71,6 +71,14 @@ class World:
             "https://hooks.example.com/tmp", triggers=["BOOKING_RESCHEDULED"]
         )
 
+    def reserve(self) -> str:
+        with self.fake.client() as cal:
+            uid = cal.slots.reservations.create(
+                event_type_id=self.intro.id, slot_start=datetime(2026, 12, 22, 10, tzinfo=UTC)
+            ).data.reservation_uid
+        self.fake.requests.clear()
+        return str(uid)
+
     def send(self, data: dict[str, Any], path: str | None = None, **changes: Any) -> httpx.Response:
         headers = {}
         if data["auth_sent"] == "bearer":
@@ -152,6 +160,13 @@ FLOWS: dict[str, Callable[[World, dict[str, Any]], httpx.Response]] = {
     "get_webhook--not-found": lambda w, d: w.send(d),
     "update_webhook": lambda w, d: w.send(d, f"/v2/webhooks/{w.hook.id}"),
     "delete_webhook": lambda w, d: w.send(d, f"/v2/webhooks/{w.spare_hook.id}"),
+    "reserve_slot": lambda w, d: w.send(d, body=_body(d, eventTypeId=w.intro.id)),
+    "reserve_slot--bearer": lambda w, d: w.send(d, body=_body(d, eventTypeId=w.intro.id)),
+    "get_slot_reservation": lambda w, d: w.send(d, f"/v2/slots/reservations/{w.reserve()}"),
+    "get_slot_reservation--not-found": lambda w, d: w.send(d),
+    "update_slot_reservation": lambda w, d: w.send(
+        d, f"/v2/slots/reservations/{w.reserve()}", body=_body(d, eventTypeId=w.intro.id)
+    ),
     "create_event_type_webhook": lambda w, d: w.send(d, f"/v2/event-types/{w.intro.id}/webhooks"),
     "list_event_type_webhooks": lambda w, d: w.send(d, f"/v2/event-types/{w.intro.id}/webhooks"),
     "list_event_type_webhooks--not-found": lambda w, d: w.send(d),

@@ -127,6 +127,26 @@ def test_reschedule_slots_ignore_the_booking_being_moved(fake: FakeCal, cal: Cal
     assert at(10) in slots(cal, et.id, booking_uid_to_reschedule=booking.uid)
 
 
+def test_a_reservation_holds_its_slot_until_it_expires(fake: FakeCal, cal: Cal) -> None:
+    et = fake.seed.event_type(length_in_minutes=60)
+    held = cal.slots.reservations.create(
+        event_type_id=et.id, slot_start=at(10), reservation_duration=10
+    ).data
+    assert at(10) not in slots(cal, et.id)
+    # The live server's GET lacks reservationDuration, which ReserveSlotOutput requires.
+    got = cal.slots.reservations.get.with_raw_response(held.reservation_uid).json()["data"]
+    assert got["slotStart"] == "2026-12-14T10:00:00.000Z"
+    fake.clock.advance(minutes=11)
+    assert at(10) in slots(cal, et.id)
+    moved = cal.slots.reservations.update(
+        held.reservation_uid, event_type_id=et.id, slot_start=at(11)
+    )
+    assert moved.data.slot_start == at(11) and at(11) not in slots(cal, et.id)
+    cal.slots.reservations.delete(held.reservation_uid)
+    assert at(11) in slots(cal, et.id)
+    assert cal.slots.reservations.get(held.reservation_uid).data is None
+
+
 # --- bookings -----------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from ._catalog import requires_confirmation
 from ._registry import Call, handles
 from ._slots import free_slots, is_free, length_of
-from ._store import Booking, Person, Store
+from ._store import Booking, Person, Reservation, Store
 from ._wire import Answer, FakeError, bad_request, iso_ms, not_found, parse_instant, zone
 
 __all__ = ["create", "render"]
@@ -126,6 +126,7 @@ def list_available_slots(fake: Any, call: Call) -> Answer:
         fake.clock.now(),
         duration=duration,
         exclude_uid=query.get("bookingUidToReschedule"),
+        hide_reserved=True,
     )
     days: dict[str, list[dict[str, str]]] = {}
     out_tz = tz if tz_name else None
@@ -457,3 +458,85 @@ def mark_booking_no_show(fake: Any, call: Call) -> Answer:
     booking.updated_at = now
     fake.emit_no_show(booking, changed)
     return _ok(render(fake.store, booking))
+
+
+# --- slot reservations (shapes: shared/live-server reserve_slot--bearer,
+# get_slot_reservation (+ --not-found: data null), update_slot_reservation,
+# reserve_slot: the slotDuration error) ------------------------------------------------
+
+
+def _reservation_answer(fake: Any, body: dict[str, Any], uid: str) -> Reservation:
+    store: Store = fake.store
+    event_type = store.event_type(body.get("eventTypeId"))
+    if event_type is None:
+        raise not_found(f"Event type with id {body.get('eventTypeId')} not found")
+    duration = body.get("slotDuration")
+    if duration is not None and not event_type.get("lengthInMinutesOptions"):
+        raise bad_request(
+            "You passed 'slotDuration' but this event type is not a variable length event type."
+        )
+    start = parse_instant(body.get("slotStart"), "slotStart").astimezone(UTC)
+    now = fake.clock.now()
+    if not is_free(store, event_type, start, now, duration=duration):
+        raise bad_request(NOT_AVAILABLE)
+    minutes = int(body.get("reservationDuration") or 5)
+    return Reservation(
+        uid=uid,
+        event_type_id=event_type["id"],
+        start=start,
+        end=start + timedelta(minutes=length_of(event_type, duration)),
+        minutes=minutes,
+        until=now + timedelta(minutes=minutes),
+    )
+
+
+def _reservation(r: Reservation, *, full: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "eventTypeId": r.event_type_id,
+        "slotStart": iso_ms(r.start),
+        "slotEnd": iso_ms(r.end),
+        "slotDuration": int((r.end - r.start).total_seconds() // 60),
+        "reservationUid": r.uid,
+        "reservationDuration": r.minutes,
+        "reservationUntil": iso_ms(r.until),
+    }
+    if not full:  # GET answers without reservationDuration, uid first
+        data.pop("reservationDuration")
+        data = {"reservationUid": r.uid, **data}
+    return data
+
+
+@handles("reserve_slot")
+def reserve_slot(fake: Any, call: Call) -> Answer:
+    reservation = _reservation_answer(fake, call.body_dict(), fake.store.uuid())
+    fake.store.reservations[reservation.uid] = reservation
+    return _ok(_reservation(reservation), 201)
+
+
+@handles("get_slot_reservation")
+def get_slot_reservation(fake: Any, call: Call) -> Answer:
+    reservation = fake.store.reservations.get(call.params["uid"])
+    return _ok(None if reservation is None else _reservation(reservation, full=False))
+
+
+@handles("update_slot_reservation")
+def update_slot_reservation(fake: Any, call: Call) -> Answer:
+    uid = call.params["uid"]
+    old = fake.store.reservations.pop(uid, None)
+    if old is None:
+        raise not_found(f"Reserved slot with uid={uid} not found")
+    try:
+        reservation = _reservation_answer(fake, call.body_dict(), uid)
+    except FakeError:
+        fake.store.reservations[uid] = old
+        raise
+    fake.store.reservations[uid] = reservation
+    return _ok(_reservation(reservation))
+
+
+@handles("delete_slot_reservation")
+def delete_slot_reservation(fake: Any, call: Call) -> Answer:
+    uid = call.params["uid"]
+    if fake.store.reservations.pop(uid, None) is None:
+        raise not_found(f"Reserved slot with uid={uid} not found")
+    return Answer(200, {})

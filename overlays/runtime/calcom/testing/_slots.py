@@ -7,7 +7,8 @@ window; at least `minimumBookingNotice` minutes from now; and whose time,
 widened by the event type's before/after buffers, does not overlap a booking
 that holds its time (accepted or pending, widened by its own event type's
 buffers). The schedule is the event type's `scheduleId`, else the user's
-default one.
+default one. The listing also hides slots a reservation holds; booking one is
+allowed (the fake cannot tell the booker who reserved it from another).
 """
 
 from __future__ import annotations
@@ -58,8 +59,12 @@ def _windows(
     return windows
 
 
-def _busy(store: Store, exclude_uid: str | None) -> list[tuple[datetime, datetime]]:
+def _busy(
+    store: Store, exclude_uid: str | None, now: datetime | None = None
+) -> list[tuple[datetime, datetime]]:
     busy = []
+    if now is not None:
+        busy += [(r.start, r.end) for r in store.reservations.values() if r.until > now]
     for booking in store.bookings.values():
         if not booking.blocks_time or booking.uid == exclude_uid:
             continue
@@ -79,8 +84,10 @@ def free_slots(
     *,
     duration: int | None = None,
     exclude_uid: str | None = None,
+    hide_reserved: bool = False,
 ) -> list[datetime]:
-    """Every free slot start in [first, last], in UTC, ascending."""
+    """Every free slot start in [first, last], in UTC, ascending; `hide_reserved` also
+    leaves out slots held by a reservation (what a booker sees in the listing)."""
     schedule_id = event_type.get("scheduleId")
     schedule = store.schedules.get(schedule_id) if schedule_id else store.default_schedule()
     if schedule is None or last < first:
@@ -90,7 +97,7 @@ def free_slots(
     before = timedelta(minutes=int(event_type.get("beforeEventBuffer") or 0))
     after = timedelta(minutes=int(event_type.get("afterEventBuffer") or 0))
     earliest = now + timedelta(minutes=int(event_type.get("minimumBookingNotice") or 0))
-    busy = _busy(store, exclude_uid)
+    busy = _busy(store, exclude_uid, now if hide_reserved else None)
     found = set()
     for window_start, window_end in _windows(schedule, first, last):
         start = window_start

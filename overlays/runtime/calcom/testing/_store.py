@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Booking", "Person", "Store", "Subscription"]
+__all__ = ["Booking", "Person", "Reservation", "Store", "Subscription"]
 
 _UID_ALPHABET = string.ascii_letters + string.digits
 
@@ -77,12 +77,25 @@ class Subscription:
 
 
 @dataclass
+class Reservation:
+    """A slot held for a booker (POST /v2/slots/reservations) until `until`."""
+
+    uid: str
+    event_type_id: int
+    start: datetime
+    end: datetime
+    minutes: int
+    until: datetime
+
+
+@dataclass
 class Store:
     user: dict[str, Any]
     event_types: dict[int, dict[str, Any]] = field(default_factory=dict)
     schedules: dict[int, dict[str, Any]] = field(default_factory=dict)
     bookings: dict[str, Booking] = field(default_factory=dict)
     webhooks: dict[str, Subscription] = field(default_factory=dict)
+    reservations: dict[str, Reservation] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     _ids: dict[str, int] = field(default_factory=dict)
 
