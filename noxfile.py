@@ -119,6 +119,16 @@ def record(session: nox.Session) -> None:
     )
 
 
+@nox.session(python=PYTHON, name="live-report")
+def live_report(session: nox.Session) -> None:
+    """Every real-server capture and real response through the client, strictly: one line
+    per exchange plus totals (`-- --lenient`, `-- --failures`, `-- --only NAME`)."""
+    _generate(session)
+    session.install(*_group("test"))
+    _install_package(session)
+    session.run("python", "scripts/live_report.py", *session.posargs)
+
+
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks against baselines run side by side; prints a table, writes JSON."""

@@ -39,6 +39,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -955,6 +956,41 @@ def _sync(spec: dict[str, Any], directory: Path) -> int:
     return moved
 
 
+def best_provenance(ops: Iterable[str], items: Iterable[Recording]) -> dict[str, str | None]:
+    """Per operation, the most real provenance among its 2xx recordings (live >
+    observed > spec-derived), else among its error ones; None: no recording."""
+    rank = {name: index for index, name in enumerate(PROVENANCES)}
+    best: dict[str, tuple[int, int]] = {}
+    for recording in items:
+        key = (int(recording.is_error), rank.get(recording.provenance, len(PROVENANCES)))
+        if recording.operation not in best or key < best[recording.operation]:
+            best[recording.operation] = key
+    return {
+        op: PROVENANCES[best[op][1]] + (" (errors only)" if best[op][0] else "")
+        if op in best and best[op][1] < len(PROVENANCES)
+        else None
+        for op in ops
+    }
+
+
+def coverage_counts(table: dict[str, str | None]) -> str:
+    """One line: how many operations have which best provenance."""
+    counts: dict[str, int] = {}
+    for value in table.values():
+        counts[value or "none"] = counts.get(value or "none", 0) + 1
+    order = [*PROVENANCES, *(f"{p} (errors only)" for p in PROVENANCES), "none"]
+    parts = [f"{counts[k]} {k}" for k in order if k in counts]
+    return f"recordings: {len(table)} operations, best provenance: " + ", ".join(parts)
+
+
+def _coverage(spec: dict[str, Any], directory: Path) -> int:
+    table = best_provenance(sorted(spec_operations(spec)), load_all(directory))
+    for op, provenance in table.items():
+        print(f"{provenance or 'none':<28} {op}")
+    print(coverage_counts(table))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--generated", help="generated package folder (has openapi.json)")
@@ -964,6 +1000,9 @@ def main(argv: list[str] | None = None) -> int:
         "--missing", action="store_true", help="write recordings for operations lacking one"
     )
     mode.add_argument("--show", metavar="OPERATION_ID", help="print a spec-derived recording")
+    mode.add_argument(
+        "--coverage", action="store_true", help="print each operation's best provenance"
+    )
     mode.add_argument("--sync", action="store_true", help="follow operationId / namespace renames")
     mode.add_argument(
         "--refresh",
@@ -980,6 +1019,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no operation {options.show!r} in the overlaid spec")
         print(dump_yaml(spec_derived(spec, ops[options.show])), end="")
         return 0
+    if options.coverage:
+        return _coverage(spec, options.dir)
     if options.sync:
         _sync(spec, options.dir)
         return 0

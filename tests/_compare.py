@@ -173,12 +173,20 @@ def _admits(hint: Any, value: Any, where: str, out: list[str]) -> bool:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         members = typing.get_args(hint)
+        # A member that admits the value with nothing wrong inside wins over the first
+        # that admits it at the top (`list[A] | list[B]` holding B items).
+        first: list[str] | None = None
         for member in members:
             inner: list[str] = []
             if _admits(member, value, where, inner):
-                out.extend(inner)
-                return True
-        return False
+                if not inner:
+                    return True
+                if first is None:
+                    first = inner
+        if first is None:
+            return False
+        out.extend(first)
+        return True
     if hint is None or hint is type(None):
         return value is None
     if origin is typing.Literal:
