@@ -14,30 +14,33 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import models, webhooks
-    from ._auth import TokenPair
-    from ._client import AsyncCal, Cal
-    from ._endpoint import APIResponse
-    from ._exceptions import (
-        APIConnectionError,
-        APIStatusError,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        CalError,
-        ConflictError,
-        InternalServerError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        RedirectError,
-        ResponseParseError,
-        ResponseTooLargeError,
-        TokenCallbackError,
-        UnprocessableEntityError,
-    )
-    from ._generated.types import UNSET, Unset
-    from ._lenient import strict_parsing
+    # `X as X`: an explicit re-export, so mypy --strict and pyright --strict accept
+    # `from calcom import Cal` (a bare import under TYPE_CHECKING is private to them).
+    from . import models as models
+    from . import webhooks as webhooks
+    from ._auth import TokenPair as TokenPair
+    from ._client import AsyncCal as AsyncCal
+    from ._client import Cal as Cal
+    from ._endpoint import APIResponse as APIResponse
+    from ._exceptions import APIConnectionError as APIConnectionError
+    from ._exceptions import APIStatusError as APIStatusError
+    from ._exceptions import APITimeoutError as APITimeoutError
+    from ._exceptions import AuthenticationError as AuthenticationError
+    from ._exceptions import BadRequestError as BadRequestError
+    from ._exceptions import CalError as CalError
+    from ._exceptions import ConflictError as ConflictError
+    from ._exceptions import InternalServerError as InternalServerError
+    from ._exceptions import NotFoundError as NotFoundError
+    from ._exceptions import PermissionDeniedError as PermissionDeniedError
+    from ._exceptions import RateLimitError as RateLimitError
+    from ._exceptions import RedirectError as RedirectError
+    from ._exceptions import ResponseParseError as ResponseParseError
+    from ._exceptions import ResponseTooLargeError as ResponseTooLargeError
+    from ._exceptions import TokenCallbackError as TokenCallbackError
+    from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
+    from ._generated.types import UNSET as UNSET
+    from ._generated.types import Unset as Unset
+    from ._lenient import strict_parsing as strict_parsing
 
 __version__ = "0.1.0"
 
@@ -73,7 +76,36 @@ _EXPORTS = {
 }
 _SUBMODULES = {"models", "webhooks"}
 
-__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+# A literal list: type checkers read it to know what `from calcom import *` and the
+# re-exports are (tests/runtime/test_exports.py keeps it equal to _EXPORTS).
+__all__ = [
+    "APIConnectionError",
+    "APIResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncCal",
+    "AuthenticationError",
+    "BadRequestError",
+    "Cal",
+    "CalError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RedirectError",
+    "ResponseParseError",
+    "ResponseTooLargeError",
+    "TokenCallbackError",
+    "TokenPair",
+    "UNSET",
+    "UnprocessableEntityError",
+    "Unset",
+    "__version__",
+    "models",
+    "strict_parsing",
+    "webhooks",
+]
 
 
 def __getattr__(name: str) -> Any:

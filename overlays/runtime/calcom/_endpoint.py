@@ -46,7 +46,21 @@ class Operation:
     """Query parameters (wire names) Cal.com expects as one comma-separated value."""
 
 
-_DEFAULT: Any = object()
+class _ClientDefault:
+    """The default of `timeout=` in `with_options`: "the client's" (None means no timeout)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "CLIENT_DEFAULT"
+
+    def __reduce__(self) -> str:
+        return "CLIENT_DEFAULT"
+
+
+# A named sentinel, so help() shows `timeout=CLIENT_DEFAULT`, not `<object object at 0x…>`.
+CLIENT_DEFAULT: Any = _ClientDefault()
+_DEFAULT: Any = CLIENT_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
