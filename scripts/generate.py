@@ -109,7 +109,7 @@ def _banner(spec_sha256: str, source: str) -> str:
 
 def _stamp(package_dir: Path, spec_sha256: str) -> None:
     runtime_files = {p.relative_to(RUNTIME).as_posix() for p in RUNTIME.rglob("*.py")}
-    for path in sorted(package_dir.rglob("*.py")):
+    for path in sorted([*package_dir.rglob("*.py"), *package_dir.rglob("*.pyi")]):
         rel = path.relative_to(package_dir).as_posix()
         if rel in runtime_files:
             source = f"Hand-written: edit overlays/runtime/calcom/{rel}, not this copy."

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openapi_python_client.strings import PythonIdentifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import namespace_stubs  # noqa: E402
 
 METHODS = ("get", "put", "post", "delete", "patch")
 GENERATED = "_generated"
@@ -270,6 +275,21 @@ def write(document: dict[str, Any], package_dir: Path) -> list[Op]:
     (out / "__init__.py").write_text(
         '"""Generated namespaces; see calcom._client for the entry points."""\n'
     )
+    api = package_dir / GENERATED / "api"
+    facts = {}
+    for op in ops:
+        facts[op.operation_id] = namespace_stubs.read_endpoint(
+            api.joinpath(*op.module.split(".")).with_suffix(".py"),
+            f"calcom.{GENERATED}.api.{op.module}",
+        )
+        if op.page_params and op.items:
+            namespace_stubs.read_item_type(
+                package_dir / GENERATED / "models", facts[op.operation_id]
+            )
     for node in walk(root):
         (out / f"{node.module}.py").write_text(render(node))
+        # What type checkers and IDEs read instead of the lazy runtime module.
+        (out / f"{node.module}.pyi").write_text(
+            namespace_stubs.render(node, facts, node.class_name)
+        )
     return ops

@@ -174,17 +174,57 @@ def _operation(
         facts.append("- **Deprecated upstream.**")
     lines += facts + ["", "```python", f"{row['call']} -> {row['result']}", "```", ""]
     if row["params"]:
-        lines += ["| Parameter | Type | Required | Default | In |", "|---|---|---|---|---|"]
+        lines += [
+            "| Parameter | Type | Required | Default | In | Description |",
+            "|---|---|---|---|---|---|",
+        ]
+        descriptions = row.get("descriptions", {})
         for param in row["params"]:
             where = locations.get(param["name"], "path" if param["positional"] else "body field")
             default = param["default"]
             shown = "" if default in (None, "UNSET") else f"`{_md(default)}`"
+            required = "no"
+            if default is None:
+                required = "yes, unless `body=`" if param.get("body_field") else "yes"
             lines.append(
                 f"| `{param['name']}` | {_link_types(param['type'] or 'Any', models)} | "
-                f"{'yes' if default is None else 'no'} | {shown} | {where} |"
+                f"{required} | {shown} | {where} | {_md(descriptions.get(param['name'], ''))} |"
             )
         lines.append("")
+    lines += ["Example:", "", "```python", *example(row), "```", ""]
     return lines
+
+
+_PLACEHOLDERS = {"str": '"..."', "int": "123", "float": "1.5", "bool": "True"}
+
+
+def _placeholder(type_text: str | None) -> str:
+    first = (type_text or "").split(" | ")[0].strip()
+    if first in _PLACEHOLDERS:
+        return _PLACEHOLDERS[first]
+    if first.startswith("list["):
+        return f"[{_placeholder(first[5:-1])}]"
+    if first == "datetime.datetime":
+        return "datetime(2026, 12, 1, 10, tzinfo=timezone.utc)"
+    if re.fullmatch(r"[A-Z][A-Za-z0-9_]*", first):
+        return f"{first}(...)"
+    return "..."
+
+
+def example(row: dict[str, Any]) -> list[str]:
+    """A short call with every required argument (placeholder values)."""
+    op = row["op"]
+    name = f"cal.{op.namespace}.{op.name}"
+    args = []
+    for param in row["params"]:
+        if param["default"] is not None:
+            continue
+        value = _placeholder(param["type"])
+        args.append(value if param["positional"] else f"{param['name']}={value}")
+    call = f"{name}({', '.join(args)})"
+    if op.page_params and op.items:
+        return [f"page = {call}", f"for item in {name}.iter({', '.join(args)}):", "    ..."]
+    return [f"result = {call}"]
 
 
 def render(generated_dir: Path, output: Path) -> dict[str, Path]:

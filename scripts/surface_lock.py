@@ -9,10 +9,12 @@ diff. Each line holds facts only, never prose from the spec:
 sorted by namespace, then method. Parameters are those of the generated
 `_get_kwargs` (the Python call): path parameters positional, then `*`, then the
 keyword-only ones; a parameter without a default is required, an optional one
-shows its default (`UNSET`: not sent). `| Unset` is left out of annotations
-(the default already says the parameter is optional). The result is the return
-annotation of the module's `_parse_response`; `auth` is scripts/namespaces.py's
-("bearer", "client", "secret", "none"; "+" = together, "|" = alternatives).
+shows its default (`UNSET`: not sent). A body field without a default is one
+every variant of the body requires: required unless the body is passed as
+`body=`. `| Unset` is left out of annotations (the default already says the
+parameter is optional). The result is the return annotation of the module's
+`_parse_response`; `auth` is scripts/namespaces.py's ("bearer", "client",
+"secret", "none"; "+" = together, "|" = alternatives).
 
 The generated modules are parsed with `ast`, never imported.
 
@@ -31,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import namespace_stubs  # noqa: E402
 import namespaces  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +43,8 @@ PACKAGE = "calcom"
 HEADER = (
     "# calcom-client public surface: one line per operation, written by scripts/surface_lock.py\n"
     "# on `nox -s generate`. Do not edit; review its diff. Fields: METHOD path, cal-api-version\n"
-    "# (- = none), the Python call (no default = required), auth, -> result model.\n"
+    "# (- = none), the Python call (no default = required; a body field: unless body= is given),\n"
+    "# auth, -> result model.\n"
 )
 
 
@@ -54,6 +58,10 @@ def _functions(module: Path) -> dict[str, ast.FunctionDef]:
     except (OSError, SyntaxError) as exc:
         raise SurfaceLockError(f"cannot parse endpoint module {module}: {exc}") from exc
     return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _module_tree(module: Path) -> ast.Module:
+    return ast.parse(module.read_text(), filename=str(module))
 
 
 def _without_unset(annotation: ast.expr) -> str:
@@ -113,8 +121,8 @@ def result(function: ast.FunctionDef) -> str:
 
 def entries(generated_dir: Path) -> list[dict[str, Any]]:
     """One dict per operation, sorted by namespace and method: the lock's fields, plus
-    `params` (see parameters()) and `op` (scripts/namespaces.py's Op, which also has
-    the summary the lock leaves out)."""
+    `params` (see parameters()), `descriptions` (parameter name -> the spec's text) and
+    `op` (scripts/namespaces.py's Op, which also has the summary the lock leaves out)."""
     generated_dir = Path(generated_dir)
     spec_file = generated_dir / "openapi.json"
     api = generated_dir / PACKAGE / "_generated" / "api"
@@ -136,6 +144,12 @@ def entries(generated_dir: Path) -> list[dict[str, Any]]:
         if "_get_kwargs" not in functions or "_parse_response" not in functions:
             raise SurfaceLockError(f"{module}: no _get_kwargs/_parse_response")
         params = parameters(functions["_get_kwargs"])
+        # Body fields every variant of a required body needs: required unless body= is given.
+        required = namespace_stubs._tuple_constant(_module_tree(module), "_REQUIRED_BODY_FIELDS")
+        for param in params:
+            if param["name"] in required:
+                param["default"] = None
+                param["body_field"] = True
         rows.append(
             {
                 "namespace": op.namespace,
@@ -149,6 +163,9 @@ def entries(generated_dir: Path) -> list[dict[str, Any]]:
                 "operation_id": op.operation_id,
                 "module": op.module,
                 "params": params,
+                "descriptions": namespace_stubs.param_descriptions(
+                    ast.get_docstring(functions["_get_kwargs"]) or ""
+                ),
                 "op": op,
             }
         )

@@ -53,3 +53,28 @@ def test_models_page_lists_results_and_bodies(pages: dict[str, Path]) -> None:
     section = models.split("### `GetBookingsOutput`", 1)[1].split("\n### ", 1)[0]
     assert "Returned by `cal.bookings.list`" in section
     assert "| `data` |" in section and "| `pagination` |" in section
+
+
+def _section(pages: dict[str, Path], call: str) -> str:
+    page = pages[call.split(".")[1]].read_text()
+    return page.split(f"### `{call}`", 1)[1].split("\n### ", 1)[0]
+
+
+def test_operations_carry_descriptions_required_ness_and_an_example(
+    pages: dict[str, Path],
+) -> None:
+    create = _section(pages, "cal.bookings.create")
+    start = next(line for line in create.splitlines() if line.startswith("| `start` |"))
+    assert "| yes, unless `body=` |" in start
+    assert "The start time of the booking" in start
+    optional = next(line for line in create.splitlines() if line.startswith("| `guests` |"))
+    assert "| no |" in optional
+    example = create.split("Example:", 1)[1]
+    assert "cal.bookings.create(start=datetime(" in example and "attendee=" in example
+    get = _section(pages, "cal.bookings.get")
+    assert 'result = cal.bookings.get("...")' in get
+    listing = _section(pages, "cal.bookings.list")
+    assert "for item in cal.bookings.list.iter():" in listing
+    assert "Default: 100." in next(
+        line for line in listing.splitlines() if line.startswith("| `take` |")
+    )

@@ -44,6 +44,9 @@ def test_every_export_is_reexported_explicitly_for_type_checkers() -> None:
 
 
 def test_import_calcom_stays_cheap() -> None:
-    code = "import sys, calcom; print(sorted(m for m in sys.modules if m.startswith(('calcom', 'httpx'))))"
+    code = (
+        "import sys, calcom; "
+        "print(sorted(m for m in sys.modules if m.startswith(('calcom', 'httpx'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['calcom']"

@@ -46,5 +46,9 @@ def test_revealed_types_are_precise(report: tuple[str, Report]) -> None:
     checker, found = report
     lines = reveal_lines(FILES)
     assert lines <= set(found.revealed), f"{checker} did not reveal: {lines - set(found.revealed)}"
-    vague = {f"{f}:{n}: {found.revealed[(f, n)]}" for f, n in lines if IMPRECISE.search(found.revealed[(f, n)])}
+    vague = {
+        f"{f}:{n}: {found.revealed[(f, n)]}"
+        for f, n in lines
+        if IMPRECISE.search(found.revealed[(f, n)])
+    }
     assert not vague, f"{checker} reveals imprecise types:\n" + "\n".join(sorted(vague))

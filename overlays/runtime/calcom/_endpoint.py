@@ -11,15 +11,22 @@ for type checkers.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
+import operator
+import types
+import typing
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import import_module
 from importlib.util import resolve_name
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypeVar, cast, overload
 
 import httpx
+
+from ._arguments import ArgumentChecker
+from ._generated.types import Unset
 
 if TYPE_CHECKING:
     from ._client import AsyncCal, Cal
@@ -173,9 +180,62 @@ class Endpoint(Generic[P, R]):
         self._build = build
         self._parse = parse
         self.operation = operation
-        if not isinstance(build, _Ref):
-            self.__doc__ = build.__doc__
         self._name = operation.operation_id
+        self._signature: inspect.Signature | None = None
+        self._checker: ArgumentChecker | None = None
+        self._needs_check = True
+
+    def request(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """The request of a call, its arguments checked first (calcom._arguments)."""
+        if args or kwargs or self._needs_check:
+            checker = self._checker
+            if checker is None:
+                checker = self._checker = ArgumentChecker(
+                    f"cal.{self.operation.namespace}.{self._name}()",
+                    self.signature(),
+                    self.build.__globals__.get("_BODY_FIELDS", ()),  # type: ignore[attr-defined]
+                )
+                self._needs_check = bool(checker.required)
+            checker(args, kwargs)
+        build: Callable[..., dict[str, Any]] = self.build
+        return build(*args, **kwargs)
+
+    def signature(self) -> inspect.Signature:
+        """The call's real signature: the generated builder's, with the body fields every
+        variant requires marked required, and the parsed result as return annotation."""
+        signature = self._signature
+        if signature is None:
+            build = self.build
+            required = build.__globals__.get("_REQUIRED_BODY_FIELDS", ())  # type: ignore[attr-defined]
+            params = [
+                param.replace(
+                    default=inspect.Parameter.empty, annotation=_without_unset(param.annotation)
+                )
+                if param.name in required
+                else param
+                for param in inspect.signature(build).parameters.values()
+            ]
+            result = inspect.signature(self.parse).return_annotation
+            signature = self._signature = inspect.Signature(params, return_annotation=result)
+        return signature
+
+    def doc(self) -> str:
+        """What help() shows: summary, route, api version, result, then the parameters."""
+        op = self.operation
+        text = inspect.getdoc(self.build) or op.operation_id
+        summary, _, rest = text.partition("\n\n")
+        result = self.signature().return_annotation
+        version = f", cal-api-version {op.api_version}" if op.api_version else ""
+        lines = [summary, "", f"`{op.method} {op.path}`{version}. Returns `{_name_of(result)}`."]
+        if isinstance(self, PaginatedEndpoint):
+            lines.append(
+                "`.iter(...)` yields every item of `data` across pages; `.pages(...)` each page."
+            )
+        required = self.build.__globals__.get("_REQUIRED_BODY_FIELDS", ())  # type: ignore[attr-defined]
+        if required:
+            fields = ", ".join(f"`{name}`" for name in required)
+            lines.append(f"Required: {fields} (or a model as `body=`).")
+        return "\n".join(lines) + (f"\n\n{rest.strip()}" if rest.strip() else "")
 
     @property
     def build(self) -> Callable[P, dict[str, Any]]:
@@ -183,7 +243,6 @@ class Endpoint(Generic[P, R]):
         build = self._build
         if isinstance(build, _Ref):
             build = self._build = build.resolve()
-            self.__doc__ = build.__doc__
         return build
 
     @property
@@ -271,40 +330,26 @@ def _options(
     return replace(base, **changes)
 
 
-class BoundEndpoint(Generic[P, R]):
-    """`cal.<namespace>.<method>`: call it to send the request."""
+class _Method:
+    """What every bound method shares: per-call options and what help(), inspect
+    and IDEs read (the real signature and docstring, from the endpoint module)."""
 
     __slots__ = ("_endpoint", "_client", "_options")
 
-    def __init__(self, endpoint: Endpoint[P, R], client: Cal, options: RequestOptions) -> None:
+    def __init__(self, endpoint: Endpoint[Any, Any], client: Any, options: RequestOptions) -> None:
         self._endpoint = endpoint
         self._client = client
         self._options = options
-
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        endpoint = self._endpoint
-        response = self._client._send(
-            endpoint.operation, endpoint.build(*args, **kwargs), self._options
-        )
-        return self._client._parse(endpoint.parse, response)
-
-    def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        """Send the request; return the HTTP answer (status, headers) with `.parse()`."""
-        endpoint = self._endpoint
-        response = self._client._send(
-            endpoint.operation, endpoint.build(*args, **kwargs), self._options
-        )
-        return APIResponse(response, endpoint.parse, self._client)
 
     def with_options(
         self,
         *,
         api_version: str | None = None,
-        timeout: float | httpx.Timeout | None = _DEFAULT,
+        timeout: float | httpx.Timeout | None = CLIENT_DEFAULT,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
-        deadline: float | None = _DEFAULT,
-    ) -> BoundEndpoint[P, R]:
+        deadline: float | None = CLIENT_DEFAULT,
+    ) -> Self:
         """This method with per-call settings, e.g. `.with_options(timeout=60)(...)`;
         `deadline` bounds the whole call, retries included."""
         options = _options(
@@ -316,6 +361,63 @@ class BoundEndpoint(Generic[P, R]):
     def operation(self) -> Operation:
         return self._endpoint.operation
 
+    # Introspection: a routine-like object (pydoc documents it as a function).
+    @property
+    def __signature__(self) -> inspect.Signature:
+        return self._endpoint.signature()
+
+    @property
+    def __name__(self) -> str:
+        return self._endpoint._name
+
+
+def _itself(self: _Method, obj: object, owner: type | None = None) -> _Method:
+    return self
+
+
+# A `__get__` makes a bound method a "method descriptor" to inspect, so pydoc documents it
+# as a routine (signature and docstring). Set from outside the class body: static tools
+# (jedi) would apply it to the stubs' `create: BookingsCreate` and lose the method's type.
+setattr(_Method, "__get__", _itself)  # noqa: B010
+
+
+class SyncMethod(_Method):
+    """A method of a `Cal` namespace: call it; `.with_raw_response(...)`, `.with_options(...)`."""
+
+    __slots__ = ()
+
+
+class AsyncMethod(_Method):
+    """A method of an `AsyncCal` namespace: await it, or `.with_raw_response(...)`."""
+
+    __slots__ = ()
+
+
+class BoundEndpoint(SyncMethod, Generic[P, R]):
+    """`cal.<namespace>.<method>`: call it to send the request."""
+
+    __slots__ = ()
+    _endpoint: Endpoint[P, R]
+
+    @property  # type: ignore[override]
+    def __doc__(self) -> str:  # type: ignore[override]
+        return self._endpoint.doc()
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        endpoint = self._endpoint
+        response = self._client._send(
+            endpoint.operation, endpoint.request(args, kwargs), self._options
+        )
+        return self._client._parse(endpoint.parse, response)  # type: ignore[no-any-return]
+
+    def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
+        """Send the request; return the HTTP answer (status, headers) with `.parse()`."""
+        endpoint = self._endpoint
+        response = self._client._send(
+            endpoint.operation, endpoint.request(args, kwargs), self._options
+        )
+        return APIResponse(response, endpoint.parse, self._client)
+
     def __repr__(self) -> str:
         op = self._endpoint.operation
         return f"<{op.namespace}.{self._endpoint._name}: {op.method} {op.path}>"
@@ -326,20 +428,6 @@ class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
 
     def _paged(self) -> PaginatedEndpoint[P, R, T]:
         return cast("PaginatedEndpoint[P, R, T]", self._endpoint)
-
-    def with_options(
-        self,
-        *,
-        api_version: str | None = None,
-        timeout: float | httpx.Timeout | None = _DEFAULT,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        deadline: float | None = _DEFAULT,
-    ) -> BoundPaginatedEndpoint[P, R, T]:
-        options = _options(
-            self._options, api_version, timeout, max_retries, extra_headers, deadline
-        )
-        return type(self)(self._paged(), self._client, options)
 
     def pages(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[R]:
         """Every page, from the given `skip` on, until the server has no more."""
@@ -360,48 +448,30 @@ class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
             yield from _items_of(self._paged(), page)
 
 
-class AsyncBoundEndpoint(Generic[P, R]):
+class AsyncBoundEndpoint(AsyncMethod, Generic[P, R]):
     """`async_cal.<namespace>.<method>`: await it to send the request."""
 
-    __slots__ = ("_endpoint", "_client", "_options")
+    __slots__ = ()
+    _endpoint: Endpoint[P, R]
 
-    def __init__(self, endpoint: Endpoint[P, R], client: AsyncCal, options: RequestOptions) -> None:
-        self._endpoint = endpoint
-        self._client = client
-        self._options = options
+    @property  # type: ignore[override]
+    def __doc__(self) -> str:  # type: ignore[override]
+        return self._endpoint.doc()
 
     async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         endpoint = self._endpoint
         response = await self._client._send(
-            endpoint.operation, endpoint.build(*args, **kwargs), self._options
+            endpoint.operation, endpoint.request(args, kwargs), self._options
         )
-        return self._client._parse(endpoint.parse, response)
+        return self._client._parse(endpoint.parse, response)  # type: ignore[no-any-return]
 
     async def with_raw_response(self, *args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
         """Send the request; return the HTTP answer (status, headers) with `.parse()`."""
         endpoint = self._endpoint
         response = await self._client._send(
-            endpoint.operation, endpoint.build(*args, **kwargs), self._options
+            endpoint.operation, endpoint.request(args, kwargs), self._options
         )
         return APIResponse(response, endpoint.parse, self._client)
-
-    def with_options(
-        self,
-        *,
-        api_version: str | None = None,
-        timeout: float | httpx.Timeout | None = _DEFAULT,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        deadline: float | None = _DEFAULT,
-    ) -> AsyncBoundEndpoint[P, R]:
-        options = _options(
-            self._options, api_version, timeout, max_retries, extra_headers, deadline
-        )
-        return type(self)(self._endpoint, self._client, options)
-
-    @property
-    def operation(self) -> Operation:
-        return self._endpoint.operation
 
     def __repr__(self) -> str:
         op = self._endpoint.operation
@@ -413,20 +483,6 @@ class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
 
     def _paged(self) -> PaginatedEndpoint[P, R, T]:
         return cast("PaginatedEndpoint[P, R, T]", self._endpoint)
-
-    def with_options(
-        self,
-        *,
-        api_version: str | None = None,
-        timeout: float | httpx.Timeout | None = _DEFAULT,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        deadline: float | None = _DEFAULT,
-    ) -> AsyncBoundPaginatedEndpoint[P, R, T]:
-        options = _options(
-            self._options, api_version, timeout, max_retries, extra_headers, deadline
-        )
-        return type(self)(self._paged(), self._client, options)
 
     async def pages(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[R]:
         endpoint = self._paged()
@@ -471,8 +527,7 @@ class _Pager:
 
     def request(self, args: tuple[Any, ...]) -> dict[str, Any]:
         self.kwargs[self.offset_name] = self.offset
-        build: Callable[..., dict[str, Any]] = self.endpoint.build
-        return build(*args, **self.kwargs)
+        return self.endpoint.request(args, self.kwargs)
 
     def repeats(self, page: Any) -> bool:
         """The server ignored the offset and sent the previous page again."""
@@ -517,6 +572,18 @@ def _items_of(endpoint: PaginatedEndpoint[Any, Any, T], page: Any) -> Sequence[T
     if isinstance(items, Sequence) and not isinstance(items, str | bytes):
         return items
     return ()
+
+
+def _without_unset(annotation: Any) -> Any:
+    """`X | Unset` -> `X` (a required argument cannot be left unset)."""
+    if isinstance(annotation, types.UnionType):
+        kept = [member for member in typing.get_args(annotation) if member is not Unset]
+        return functools.reduce(operator.or_, kept) if kept else annotation
+    return annotation
+
+
+def _name_of(annotation: Any) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation)
 
 
 def _default_of(function: Callable[..., Any], name: str) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import assert_type
+from typing import assert_type, reveal_type
 
 import calcom
 from calcom import (

@@ -1,0 +1,65 @@
+"""The bookings flow a user writes: list, iterate, create, reschedule, cancel (issue 11)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import assert_type, reveal_type
+
+from calcom import APIResponse, AsyncCal, Cal
+from calcom.models import (
+    CreateBookingAttendee,
+    CreateBookingInput,
+    CreateBookingOutput,
+    GetBookingOutput,
+    GetBookingsOutput,
+    GetMeOutput,
+)
+
+START = datetime(2026, 12, 1, 10, tzinfo=UTC)
+ADA = CreateBookingAttendee(name="Ada", email="ada@example.com", time_zone="Europe/London")
+
+
+def listing(cal: Cal) -> None:
+    page = cal.bookings.list(status=["upcoming"], take=10)
+    reveal_type(page.data[0])
+    for booking in cal.bookings.list.iter(status=["past"], take=100):
+        reveal_type(booking)
+        reveal_type(booking.start)
+    for each in cal.bookings.list.pages(take=5):
+        assert_type(each, GetBookingsOutput)
+    for membership in cal.orgs.teams.memberships.list.iter(1, 2):
+        reveal_type(membership)
+
+
+def creating(cal: Cal) -> None:
+    created = cal.bookings.create(start=START, event_type_id=123, attendee=ADA)
+    assert_type(created, CreateBookingOutput)
+    reveal_type(created.data)
+    body = CreateBookingInput(start=START, attendee=ADA, event_type_id=123)
+    assert_type(cal.bookings.create(body=body), CreateBookingOutput)
+
+
+def options(cal: Cal) -> None:
+    fast = cal.bookings.list.with_options(timeout=60, api_version="2024-08-13")
+    assert_type(fast(take=5), GetBookingsOutput)
+    for booking in fast.iter(take=5):
+        reveal_type(booking)
+    raw = cal.me.get.with_raw_response()
+    assert_type(raw, APIResponse[GetMeOutput])
+    print(raw.status_code, raw.headers)
+    assert_type(raw.parse(), GetMeOutput)
+    one = cal.bookings.get.with_options(max_retries=0)("uid")
+    assert_type(one, GetBookingOutput)
+
+
+async def asynchronous(cal: AsyncCal) -> None:
+    me = await cal.me.get()
+    assert_type(me, GetMeOutput)
+    async for booking in cal.bookings.list.iter(take=50):
+        reveal_type(booking)
+    async for page in cal.bookings.list.pages(take=50):
+        assert_type(page, GetBookingsOutput)
+    raw = await cal.bookings.get.with_raw_response("uid")
+    assert_type(raw, APIResponse[GetBookingOutput])
+    created = await cal.bookings.create(start=START, event_type_id=1, attendee=ADA)
+    assert_type(created, CreateBookingOutput)
