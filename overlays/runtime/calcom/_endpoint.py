@@ -193,7 +193,7 @@ class Endpoint(Generic[P, R]):
                 checker = self._checker = ArgumentChecker(
                     f"cal.{self.operation.namespace}.{self._name}()",
                     self.signature(),
-                    self.build.__globals__.get("_BODY_FIELDS", ()),  # type: ignore[attr-defined]
+                    self.build.__globals__.get("_BODY_FIELDS", ()),
                 )
                 self._needs_check = bool(checker.required)
             checker(args, kwargs)
@@ -206,7 +206,7 @@ class Endpoint(Generic[P, R]):
         signature = self._signature
         if signature is None:
             build = self.build
-            required = build.__globals__.get("_REQUIRED_BODY_FIELDS", ())  # type: ignore[attr-defined]
+            required = build.__globals__.get("_REQUIRED_BODY_FIELDS", ())
             params = [
                 param.replace(
                     default=inspect.Parameter.empty, annotation=_without_unset(param.annotation)
@@ -231,7 +231,7 @@ class Endpoint(Generic[P, R]):
             lines.append(
                 "`.iter(...)` yields every item of `data` across pages; `.pages(...)` each page."
             )
-        required = self.build.__globals__.get("_REQUIRED_BODY_FIELDS", ())  # type: ignore[attr-defined]
+        required = self.build.__globals__.get("_REQUIRED_BODY_FIELDS", ())
         if required:
             fields = ", ".join(f"`{name}`" for name in required)
             lines.append(f"Required: {fields} (or a model as `body=`).")
@@ -381,6 +381,10 @@ def _itself(self: _Method, obj: object, owner: type | None = None) -> _Method:
 setattr(_Method, "__get__", _itself)  # noqa: B010
 
 
+# Every bound class sets it: a class without a docstring would have `__doc__ = None`.
+_DOC = property(lambda self: self._endpoint.doc(), doc="The method's documentation.")
+
+
 class SyncMethod(_Method):
     """A method of a `Cal` namespace: call it; `.with_raw_response(...)`, `.with_options(...)`."""
 
@@ -397,11 +401,8 @@ class BoundEndpoint(SyncMethod, Generic[P, R]):
     """`cal.<namespace>.<method>`: call it to send the request."""
 
     __slots__ = ()
-    _endpoint: Endpoint[P, R]
 
-    @property  # type: ignore[override]
-    def __doc__(self) -> str:  # type: ignore[override]
-        return self._endpoint.doc()
+    __doc__ = _DOC
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         endpoint = self._endpoint
@@ -425,6 +426,7 @@ class BoundEndpoint(SyncMethod, Generic[P, R]):
 
 class BoundPaginatedEndpoint(BoundEndpoint[P, R], Generic[P, R, T]):
     __slots__ = ()
+    __doc__ = _DOC
 
     def _paged(self) -> PaginatedEndpoint[P, R, T]:
         return cast("PaginatedEndpoint[P, R, T]", self._endpoint)
@@ -452,11 +454,8 @@ class AsyncBoundEndpoint(AsyncMethod, Generic[P, R]):
     """`async_cal.<namespace>.<method>`: await it to send the request."""
 
     __slots__ = ()
-    _endpoint: Endpoint[P, R]
 
-    @property  # type: ignore[override]
-    def __doc__(self) -> str:  # type: ignore[override]
-        return self._endpoint.doc()
+    __doc__ = _DOC
 
     async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         endpoint = self._endpoint
@@ -480,6 +479,7 @@ class AsyncBoundEndpoint(AsyncMethod, Generic[P, R]):
 
 class AsyncBoundPaginatedEndpoint(AsyncBoundEndpoint[P, R], Generic[P, R, T]):
     __slots__ = ()
+    __doc__ = _DOC
 
     def _paged(self) -> PaginatedEndpoint[P, R, T]:
         return cast("PaginatedEndpoint[P, R, T]", self._endpoint)

@@ -63,3 +63,24 @@ async def asynchronous(cal: AsyncCal) -> None:
     assert_type(raw, APIResponse[GetBookingOutput])
     created = await cal.bookings.create(start=START, event_type_id=1, attendee=ADA)
     assert_type(created, CreateBookingOutput)
+
+
+def narrowing(cal: Cal) -> None:
+    """The README's pattern: a recurring event type answers a list of occurrences."""
+    created = cal.bookings.create(start=START, event_type_id=123, attendee=ADA).data
+    booking = created[0] if isinstance(created, list) else created
+    reveal_type(booking)
+    reveal_type(booking.uid)
+    cal.bookings.reschedule(booking.uid, start=START)
+    cal.bookings.cancel(booking.uid, cancellation_reason="Moved")
+    got = cal.bookings.get(booking.uid).data
+    one = got[0] if isinstance(got, list) else got
+    reveal_type(one.start)
+
+
+def ids_are_ints(cal: Cal) -> None:
+    for event_type in cal.event_types.list().data:
+        assert_type(event_type.id, int)
+        cal.event_types.get(event_type.id)
+    for schedule in cal.schedules.list().data:
+        cal.schedules.update(schedule.id)
