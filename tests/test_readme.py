@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "contract"))
 from _checkers import run_mypy, run_pyright  # noqa: E402
 
 BLOCK = re.compile(
-    r"(?:<!--\s*readme-(?P<kind>setup|continue)\b[ \t]*\n?(?P<setup>.*?)-->\s*\n)?"
+    r"(?:<!--\s*readme-(?P<kind>setup|continue)\b[ \t]*\n?(?P<setup>(?:(?!-->).)*)-->\s*\n)?"
     r"^```python\n(?P<code>.*?)^```",
     re.DOTALL | re.MULTILINE,
 )
@@ -82,9 +82,11 @@ def test_the_readme_has_python_blocks() -> None:
         "```python\nx = 1\n```\n\n<!-- readme-continue\ny = x\n-->\n```python\nprint(y)\n```\n"
         "<!-- readme-setup\nz = 2\n-->\n```python\nprint(z)\n```\n"
     )
+    # A directive mentioned in prose is not one; a setup never runs past its own `-->`.
+    sample = "See `<!-- readme-setup -->` below.\n\n" + sample
     first, second, third = blocks(sample)
-    assert (first.line, first.source()) == (2, "x = 1\n")
-    assert (second.line, second.base, second.source()) == (9, first, "x = 1\ny = x\nprint(y)\n")
+    assert (first.line, first.source()) == (4, "x = 1\n")
+    assert (second.line, second.base, second.source()) == (11, first, "x = 1\ny = x\nprint(y)\n")
     assert (third.base, third.source()) == (None, "z = 2\nprint(z)\n")
 
 

@@ -121,3 +121,25 @@ def test_good_calls_still_go_out(make_cal: Any, api: MockAPI) -> None:
     except Exception as error:
         assert "cal.bookings.create()" not in str(error)
     assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("timeout", "error"), [("30", TypeError), (-1, ValueError), (0, ValueError), (True, TypeError)]
+)
+def test_bad_timeouts_raise_at_construction(timeout: Any, error: type[Exception]) -> None:
+    from calcom import AsyncCal, Cal
+
+    for client in (Cal, AsyncCal):
+        with pytest.raises(error, match=rf"{client.__name__}\(\): timeout must be"):
+            client(api_key="cal_test_x", timeout=timeout)
+    with pytest.raises(error, match=r"with_options\(\): timeout must be"):
+        Cal(api_key="cal_test_x").me.get.with_options(timeout=timeout)
+
+
+def test_good_timeouts_are_kept() -> None:
+    import httpx
+    from calcom import Cal
+
+    assert Cal(api_key="cal_test_x", timeout=2).timeout == 2
+    assert Cal(api_key="cal_test_x", timeout=httpx.Timeout(3.0)).timeout == httpx.Timeout(3.0)
+    Cal(api_key="cal_test_x").me.get.with_options(timeout=None)

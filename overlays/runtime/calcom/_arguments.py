@@ -157,3 +157,20 @@ class ArgumentChecker:
                 if isinstance(value, str) and expected.startswith("a list of"):
                     expected += f" (wrap a single value: [{value!r}])"
                 raise TypeError(f"{where}: {name} must be {expected}, got {_shown(value)}")
+
+
+def check_timeout(value: Any, where: str) -> Any:
+    """A timeout given to `Cal(...)` or `.with_options(...)`: seconds (a number > 0), an
+    `httpx.Timeout`, or None for none. Wrong ones raise here, not at the first request."""
+    import httpx
+
+    if value is None or isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(
+            f"{where}: timeout must be seconds (a number > 0), an httpx.Timeout or None, "
+            f"got {_shown(value)}"
+        )
+    if not value > 0:
+        raise ValueError(f"{where}: timeout must be > 0 seconds, got {value!r}")
+    return value

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from . import _exceptions as exc
+from ._arguments import check_timeout
 from ._auth import Credentials, OnTokenRefresh, RefreshFlow, TokenPair
 from ._endpoint import Operation, RequestOptions
 from ._lenient import StrictParseError, strict_parsing
@@ -235,6 +236,7 @@ class _BaseClient:
             if http_client.timeout != _HTTPX_DEFAULT_TIMEOUT:
                 timeout = http_client.timeout
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        check_timeout(self.timeout, f"{type(self).__name__}()")  # now, not at the first call
         self.deadline = deadline
         self.retry = RetryPolicy(max_retries=max_retries)
         self.max_response_size = max_response_size

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypeVar, cast, 
 
 import httpx
 
-from ._arguments import ArgumentChecker
+from ._arguments import ArgumentChecker, check_timeout
 from ._generated.types import Unset
 
 if TYPE_CHECKING:
@@ -322,7 +322,7 @@ def _options(
     if api_version is not None:
         changes["api_version"] = api_version
     if timeout is not _DEFAULT:
-        changes["timeout"] = timeout
+        changes["timeout"] = check_timeout(timeout, "with_options()")
     if max_retries is not None:
         changes["max_retries"] = max_retries
     if extra_headers is not None:
