@@ -6,7 +6,7 @@ The clients get a recording `sleep` (the `sleeps` fixture): no test really waits
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
@@ -154,7 +154,7 @@ def test_max_retries_zero_disables(api: MockAPI, make_cal: Any, sleeps: list[flo
     api.requests.clear()
     api.on("GET", "/v2/slots", fail(429, RATE_LIMITED, {"Retry-After": "1"}), ok())
     with pytest.raises(RateLimitError):
-        make_cal(max_retries=0).slots.list(start="2026-09-01", end="2026-09-02")
+        make_cal(max_retries=0).slots.list(start=date(2026, 9, 1), end=date(2026, 9, 2))
     assert len(api.requests) == 1
     assert sleeps == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "event_types.list": lambda cal: cal.event_types.list(),
     "schedules.get_default": lambda cal: cal.schedules.get_default(),
     "schedules.list": lambda cal: cal.schedules.list(),
-    "slots.list": lambda cal: cal.slots.list(start="2026-09-01", end="2026-09-02"),
+    "slots.list": lambda cal: cal.slots.list(start=date(2026, 9, 1), end=date(2026, 9, 2)),
     "slots.reservations.create": lambda cal: cal.slots.reservations.create(
         body=body_for(
             cal.slots.reservations.create, {"eventTypeId": 11, "slotStart": "2026-09-01T10:00:00Z"}

@@ -38,6 +38,12 @@ SLOTS = {
 ATTENDEE = {"name": "Bob", "email": "bob@example.com", "timeZone": "America/New_York"}
 
 
+def _attendee() -> Any:
+    from calcom.models import CreateBookingAttendee
+
+    return CreateBookingAttendee.from_dict(ATTENDEE)
+
+
 def _sent_json(api: MockAPI) -> Any:
     return json.loads(api.requests[-1].content)
 
@@ -112,7 +118,9 @@ def test_naive_datetime_in_a_body_is_refused_and_nothing_is_sent(
 ) -> None:
     cal = make_cal()
     with pytest.raises(ValueError, match=r"start: 2026-12-01T10:00:00 is a naive datetime"):
-        cal.bookings.create(start=dt.datetime(2026, 12, 1, 10), event_type_id=11, attendee=ATTENDEE)
+        cal.bookings.create(
+            start=dt.datetime(2026, 12, 1, 10), event_type_id=11, attendee=_attendee()
+        )
     assert api.requests == []
 
 
