@@ -21,9 +21,7 @@ def free_starts(slots_data: Any) -> list[datetime]:
 
 
 def book_first_free(cal: Cal, event_type_id: int, day: date, email: str) -> Any:
-    slots = cal.slots.list(
-        start=day.isoformat(), end=day.isoformat(), event_type_id=event_type_id, time_zone="UTC"
-    ).data
+    slots = cal.slots.list(start=day, end=day, event_type_id=event_type_id, time_zone="UTC").data
     starts = free_starts(slots)
     if not starts:
         raise LookupError(f"no free slot on {day}")
@@ -36,9 +34,7 @@ def book_first_free(cal: Cal, event_type_id: int, day: date, email: str) -> Any:
 
 async def abook_first_free(cal: AsyncCal, event_type_id: int, day: date, email: str) -> Any:
     slots = (
-        await cal.slots.list(
-            start=day.isoformat(), end=day.isoformat(), event_type_id=event_type_id, time_zone="UTC"
-        )
+        await cal.slots.list(start=day, end=day, event_type_id=event_type_id, time_zone="UTC")
     ).data
     starts = free_starts(slots)
     if not starts:

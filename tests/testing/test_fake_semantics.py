@@ -31,9 +31,7 @@ def attendee(email: str = "ada@example.com") -> CreateBookingAttendee:
 
 
 def slots(cal: Cal, event_type_id: int, day: date = MONDAY, **kwargs: object) -> list[datetime]:
-    answer = cal.slots.list(
-        start=day.isoformat(), end=day.isoformat(), event_type_id=event_type_id, **kwargs
-    )
+    answer = cal.slots.list(start=day, end=day, event_type_id=event_type_id, **kwargs)
     return free_starts(answer.data)
 
 
@@ -72,8 +70,8 @@ def test_cancelled_booking_frees_its_slot(fake: FakeCal, cal: Cal) -> None:
 def test_slots_in_requested_time_zone_and_range_format(fake: FakeCal, cal: Cal) -> None:
     et = fake.seed.event_type(length_in_minutes=60)
     raw = cal.slots.list.with_raw_response(
-        start="2026-12-14",
-        end="2026-12-14",
+        start=date(2026, 12, 14),
+        end=date(2026, 12, 14),
         event_type_id=et.id,
         time_zone="America/New_York",
         format_="range",
@@ -90,7 +88,7 @@ def test_slots_in_requested_time_zone_and_range_format(fake: FakeCal, cal: Cal) 
 def test_slots_without_time_zone_are_utc(fake: FakeCal, cal: Cal) -> None:
     et = fake.seed.event_type(length_in_minutes=60)
     raw = cal.slots.list.with_raw_response(
-        start="2026-12-14", end="2026-12-14", event_type_id=et.id
+        start=date(2026, 12, 14), end=date(2026, 12, 14), event_type_id=et.id
     )
     assert raw.json()["data"]["2026-12-14"][0] == {"start": "2026-12-14T09:00:00.000Z"}
     assert raw.parse().data["2026-12-14"][0].start == at(9)
@@ -109,14 +107,17 @@ def test_schedule_override_replaces_the_day(fake: FakeCal, cal: Cal) -> None:
 def test_slots_by_username_and_slug(fake: FakeCal, cal: Cal) -> None:
     fake.seed.event_type("Intro call", length_in_minutes=60)
     answer = cal.slots.list(
-        start="2026-12-14", end="2026-12-14", username="alice", event_type_slug="intro-call"
+        start=date(2026, 12, 14),
+        end=date(2026, 12, 14),
+        username="alice",
+        event_type_slug="intro-call",
     )
     assert free_starts(answer.data)[0] == at(9)
 
 
 def test_slots_of_unknown_event_type_is_404(cal: Cal) -> None:
     with pytest.raises(NotFoundError) as error:
-        cal.slots.list(start="2026-12-14", end="2026-12-15", event_type_id=999999)
+        cal.slots.list(start=date(2026, 12, 14), end=date(2026, 12, 15), event_type_id=999999)
     assert error.value.message == "Event Type not found"
 
 

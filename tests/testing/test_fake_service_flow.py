@@ -47,11 +47,7 @@ def test_booking_flow_sync(calcom_fake: FakeCal) -> None:
         )
 
         def free() -> list[datetime]:
-            return free_starts(
-                cal.slots.list(
-                    start=DAY.isoformat(), end=DAY.isoformat(), event_type_id=event_type.id
-                ).data
-            )
+            return free_starts(cal.slots.list(start=DAY, end=DAY, event_type_id=event_type.id).data)
 
         assert free() == ALL_FOUR
         booking = book_first_free(cal, event_type.id, DAY, "grace@example.com")
@@ -108,9 +104,7 @@ async def test_booking_flow_async() -> None:
         )
 
         async def free() -> list[datetime]:
-            answer = await cal.slots.list(
-                start=DAY.isoformat(), end=DAY.isoformat(), event_type_id=event_type.id
-            )
+            answer = await cal.slots.list(start=DAY, end=DAY, event_type_id=event_type.id)
             return free_starts(answer.data)
 
         # The account's default schedule: weekdays 09:00-17:00, Europe/London (UTC+0 in December).

@@ -4,9 +4,10 @@
 `cal.schedules.delete(None)` a `DELETE /v2/schedules/None`. The generated
 request builders trust their input, so this checks it first, from the
 builder's own signature and annotations: unknown or missing arguments, the
-type of each value (a lone string where a list belongs, a dict where a model
-belongs), and path ids that are None or empty. Errors name the public method
-and the parameter: `TypeError: cal.bookings.list(): status must be a list of ...`.
+type of each value (a lone string where a list belongs, a string where a date
+belongs; a model's JSON as a mapping is fine), and path ids that are None or
+empty. Errors name the public method and the parameter:
+`TypeError: cal.bookings.list(): status must be a list of ...`.
 
 A checker is built once per operation, on its first call; a call without
 arguments to an operation without required ones skips it entirely.
@@ -84,8 +85,12 @@ def _check(annotation: Any) -> Check | None:
 
 
 def _kinds(classes: list[type]) -> tuple[type, ...]:
-    # An int is a fine float (JSON does not tell them apart).
-    return tuple(classes) + ((int,) if float in classes else ())
+    # An int is a fine float (JSON does not tell them apart); where a model goes, its JSON
+    # as a mapping does too (models serialise a mapping as it is: the raw-JSON escape hatch).
+    extra: tuple[type, ...] = (int,) if float in classes else ()
+    if any(hasattr(c, "from_dict") for c in classes):
+        extra += (Mapping,)
+    return tuple(classes) + extra
 
 
 def _shown(value: Any) -> str:
