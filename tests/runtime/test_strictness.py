@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from datetime import date
 from typing import Any
 
 import pytest
@@ -128,7 +129,7 @@ def test_lenient_keeps_slots_data_that_is_an_empty_array(api: MockAPI, make_cal:
     body = {"status": "success", "data": []}
     api.on("GET", "/v2/slots", ok(body))
     with collect_surprises() as surprises:
-        got = make_cal().slots.list(start="2026-12-01", end="2026-12-02", event_type_id=1)
+        got = make_cal().slots.list(start=date(2026, 12, 1), end=date(2026, 12, 2), event_type_id=1)
     assert got.data == []
     assert got.to_dict() == body
     assert [(s.model, s.field, s.kind) for s in surprises] == [("GetSlotsOutput", "data", "type")]
