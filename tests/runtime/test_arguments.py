@@ -30,7 +30,7 @@ ADA = {"name": "Ada", "email": "ada@example.com", "timeZone": "UTC"}
             TypeError,
             "cal.bookings.list(): after_start must be",
         ),
-        (lambda c: c.bookings.list(take="10"), TypeError, "cal.bookings.list(): take must be int"),
+        (lambda c: c.bookings.list(take="ten"), TypeError, "cal.bookings.list(): take must be int"),
         (
             lambda c: c.schedules.delete(None),
             TypeError,
