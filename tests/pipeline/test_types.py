@@ -82,6 +82,9 @@ DATE_TIME_FIELDS = [
     ("EventTypeWorkflowOutput", "updatedAt"),
     ("ManagedUserOutput", "createdDate"),
     ("UserOooOutputDto", "start"),  # already date-time upstream
+    ("UserWebhookOutputDto", "createdAt"),  # added by 40-live-divergences, typed by 48
+    ("Slot_2024_09_04", "start"),
+    ("Slot_2024_09_04", "end"),
 ]
 
 # Values that are dates or times of day, not timestamps: they must stay strings.

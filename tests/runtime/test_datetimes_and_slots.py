@@ -267,6 +267,16 @@ def test_book_the_first_free_slot(api: MockAPI, make_cal: Any) -> None:
     assert _sent_json(api)["start"] == "2026-10-12T13:00:00Z"  # 09:00 -04:00 as UTC
 
 
+async def test_book_the_first_free_slot_async(api: MockAPI, make_async_cal: Any) -> None:
+    api.on("GET", "/v2/slots", ok(SLOTS))
+    async with make_async_cal() as cal:
+        page = await cal.slots.list(start=dt.date(2026, 10, 13), end=dt.date(2026, 10, 13))
+        (day, slots), *_ = page.data.items()
+        await cal.bookings.create(start=slots[-1].start, event_type_id=7, attendee=ATTENDEE)
+    assert day == "2026-10-12"
+    assert _sent_json(api)["start"] == "2026-10-12T13:30:00Z"
+
+
 def test_live_slots_answer_books_through_the_client(api: MockAPI, make_cal: Any) -> None:
     capture = LIVE / "list_available_slots.json"
     if not capture.is_file():
