@@ -2,7 +2,7 @@
 
 A parsed model's `to_dict()` is not byte-for-byte the JSON Cal.com sent: the
 generated models turn date-time strings into `datetime` and back
-(`"2026-08-19T21:16:27.000Z"` comes out as `"2026-08-19T21:16:27+00:00"`), and
+(`"2026-10-12T09:00:00.000-04:00"` comes out in UTC, `"2026-10-12T13:00:00Z"`), and
 a number may come back as `1.0` where `1` was sent. Everything else, key sets
 included, must match exactly; `None` is a value, not an absent key.
 

@@ -104,6 +104,36 @@ def test_live_ooo_refusal_is_what_the_old_form_got() -> None:
     assert UTC_Z.match(listed["response_body"]["data"][0]["start"])
 
 
+def test_the_live_ooo_call_now_sends_z(api: MockAPI, make_cal: Any) -> None:
+    """The exact call of the capture (ISO strings with Z) goes out in the accepted form."""
+    make_cal().orgs.users.ooo.create(
+        100, 2, start="2027-01-04T00:00:00Z", end="2027-01-08T23:59:59+01:00", reason="vacation"
+    )
+    body = _sent_json(api)
+    assert (body["start"], body["end"]) == ("2027-01-04T00:00:00Z", "2027-01-08T22:59:59Z")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2027-01-04T00:00:00", "naive datetime"),  # a string without offset is naive too
+        ("next monday", "'next monday' is not an ISO 8601 date-time"),
+        (dt.date(2027, 1, 4), "takes a datetime, got date"),
+        (1767225600, "takes a datetime, got int"),
+    ],
+)
+def test_what_is_not_an_instant_is_refused(
+    api: MockAPI, make_cal: Any, value: Any, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        make_cal().orgs.users.ooo.create(
+            100, 2, start=value, end=dt.datetime(2027, 1, 5, tzinfo=dt.UTC)
+        )
+    with pytest.raises(ValueError, match=message):
+        make_cal().bookings.list(after_start=value)
+    assert api.requests == []
+
+
 def test_query_datetimes_are_utc_z(api: MockAPI, make_cal: Any) -> None:
     berlin = ZoneInfo("Europe/Berlin")
     make_cal().bookings.list(after_start=dt.datetime(2026, 12, 1, 9, tzinfo=berlin))
@@ -178,6 +208,19 @@ def test_a_date_field_refuses_a_datetime(api: MockAPI, make_cal: Any) -> None:
             calendars_to_load=calendars,
         )
     assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2026-12-14T10:00:00Z", "'2026-12-14T10:00:00Z' is not a YYYY-MM-DD date"), (5, "got int")],
+)
+def test_a_date_field_refuses_what_is_not_a_date(
+    api: MockAPI, make_cal: Any, value: Any, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        make_cal().calendars.get_busy_times(date_from=value, credential_id=1, external_id="x")
+    make_cal().calendars.get_busy_times(date_from="2026-12-14", credential_id=1, external_id="x")
+    assert [r.url.params["dateFrom"] for r in api.requests] == ["2026-12-14"]
 
 
 def test_schedule_override_dates(api: MockAPI, make_cal: Any) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 
 # The generator names a union's members `<field>_type_<n>`; messages name the field.
 _MEMBER_SUFFIX = re.compile(r"_type_\d+$")
@@ -34,8 +35,18 @@ class NaiveDatetimeError(TimeValueError):
     """A datetime without a time zone was given where Cal.com needs an instant."""
 
 
-def utc_timestamp(value: _dt.datetime, name: str) -> str:
-    """`value` as Cal.com's UTC form; raises NaiveDatetimeError for a naive datetime."""
+def utc_timestamp(value: object, name: str) -> str:
+    """`value` as Cal.com's UTC form; raises NaiveDatetimeError for a naive datetime.
+
+    The annotations ask for a datetime; an ISO 8601 string is taken too (it
+    names one instant only with an offset, so it is held to the same rule)."""
+    if isinstance(value, str):
+        value = _parse(value, _dt.datetime.fromisoformat, name, "an ISO 8601 date-time")
+    if not isinstance(value, _dt.datetime):
+        raise TimeValueError(
+            f"{_field(name)}: takes a datetime, got {type(value).__name__} {value!r}; "
+            "e.g. datetime(2026, 12, 1, 10, tzinfo=timezone.utc)."
+        )
     if value.utcoffset() is None:
         raise NaiveDatetimeError(
             f"{_field(name)}: {value.isoformat()} is a naive datetime (no time zone), and "
@@ -48,15 +59,29 @@ def utc_timestamp(value: _dt.datetime, name: str) -> str:
     return utc.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
-def calendar_date(value: _dt.date, name: str) -> str:
-    """A date as `YYYY-MM-DD`. A datetime is refused: which day it falls on
-    depends on a time zone the field does not carry."""
+def calendar_date(value: object, name: str) -> str:
+    """A date as `YYYY-MM-DD` (a `YYYY-MM-DD` string is taken too). A datetime is
+    refused: which day it falls on depends on a time zone the field does not carry."""
+    if isinstance(value, str):
+        value = _parse(value, _dt.date.fromisoformat, name, "a YYYY-MM-DD date")
     if isinstance(value, _dt.datetime):
         raise TimeValueError(
             f"{_field(name)}: takes a date, got the datetime {value.isoformat()}; "
             "pass value.date() (or value.astimezone(tz).date() for the day in a zone)."
         )
+    if not isinstance(value, _dt.date):
+        raise TimeValueError(
+            f"{_field(name)}: takes a date, got {type(value).__name__} {value!r}; "
+            "e.g. date(2026, 12, 1)."
+        )
     return value.isoformat()
+
+
+def _parse(value: str, parse: Callable[[str], _dt.date], name: str, what: str) -> _dt.date:
+    try:
+        return parse(value)
+    except ValueError:
+        raise TimeValueError(f"{_field(name)}: {value!r} is not {what}") from None
 
 
 def _field(name: str) -> str:
