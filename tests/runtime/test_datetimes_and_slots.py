@@ -210,6 +210,9 @@ def test_a_date_field_refuses_a_datetime(api: MockAPI, make_cal: Any) -> None:
     assert len(api.requests) == 1
 
 
+CALENDARS = [CalendarToLoadInput(credential_id=1, external_id="fake@example.com")]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [("2026-12-14T10:00:00Z", "'2026-12-14T10:00:00Z' is not a YYYY-MM-DD date"), (5, "got int")],
@@ -218,8 +221,12 @@ def test_a_date_field_refuses_what_is_not_a_date(
     api: MockAPI, make_cal: Any, value: Any, message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        make_cal().calendars.get_busy_times(date_from=value, credential_id=1, external_id="x")
-    make_cal().calendars.get_busy_times(date_from="2026-12-14", credential_id=1, external_id="x")
+        make_cal().calendars.get_busy_times(
+            logged_in_users_tz="UTC", date_from=value, calendars_to_load=CALENDARS
+        )
+    make_cal().calendars.get_busy_times(
+        logged_in_users_tz="UTC", date_from="2026-12-14", calendars_to_load=CALENDARS
+    )
     assert [r.url.params["dateFrom"] for r in api.requests] == ["2026-12-14"]
 
 
