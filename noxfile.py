@@ -3,12 +3,25 @@
 Every session installs what it needs from the dependency groups in
 pyproject.toml, so the two README commands work on a machine with only Python
 and pip. Virtualenvs are reused between runs (a second `generate` is fast).
+
+Sessions run on one supported Python (3.11-3.13): the one running nox when it
+is supported, else the newest `python3.X` on PATH that starts. With none, every
+session fails with one line saying so (never a skip, which exits 0).
+`--force-python` still picks another. `$CALCOM_GENERATED_DIR` moves the output
+of `generate` (and what the tests import), so runs on several interpreters
+can share a checkout (`.ci/run` does).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -19,7 +32,52 @@ nox.options.sessions = ["generate", "tests"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-PYTHON = "3.11"
+SUPPORTED = ("3.11", "3.12", "3.13")
+GENERATED = Path(os.environ.get("CALCOM_GENERATED_DIR") or ROOT / "generated").resolve()
+NO_PYTHON = (
+    f"no supported Python found: calcom-client needs one of {', '.join(SUPPORTED)} "
+    f"(nox runs on {sys.version_info.major}.{sys.version_info.minor}; "
+    f"none of {', '.join('python' + v for v in SUPPORTED)} on PATH starts)"
+)
+
+
+def _starts(executable: str) -> bool:
+    """pyenv puts a shim for every version it knows on PATH; a shim for a version
+    that is not enabled exists but fails, so only a run proves an interpreter."""
+    try:
+        return subprocess.run([executable, "-c", ""], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def find_python() -> str | None:
+    """The interpreter the sessions use (see the module docstring), or None."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" in SUPPORTED:
+        return sys.executable
+    for version in reversed(SUPPORTED):
+        found = shutil.which(f"python{version}")
+        if found and _starts(found):
+            return found
+    return None
+
+
+PYTHON = find_python()
+
+
+def session(**kwargs: Any) -> Callable[[Callable[[nox.Session], None]], object]:
+    """`nox.session` on the discovered interpreter; without one, a session that fails."""
+
+    def decorate(func: Callable[[nox.Session], None]) -> object:
+        if PYTHON is not None:
+            return nox.session(python=PYTHON, **kwargs)(func)
+
+        @functools.wraps(func)
+        def no_python(session: nox.Session) -> None:
+            session.error(NO_PYTHON)
+
+        return nox.session(python=False, **kwargs)(no_python)
+
+    return decorate
 
 
 def _group(name: str) -> list[str]:
@@ -28,7 +86,8 @@ def _group(name: str) -> list[str]:
 
 def _generate(session: nox.Session, *args: str) -> None:
     session.install(*_group("generate"))
-    session.run("python", "scripts/generate.py", *args)
+    output = ["--output", str(GENERATED)] if "CALCOM_GENERATED_DIR" in os.environ else []
+    session.run("python", "scripts/generate.py", *output, *args)
 
 
 def _install_package(session: nox.Session) -> None:
@@ -40,10 +99,10 @@ def _install_package(session: nox.Session) -> None:
         "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", silent=True
     )
     assert isinstance(site, str)
-    Path(site.strip(), "calcom-generated.pth").write_text(str(ROOT / "generated") + "\n")
+    Path(site.strip(), "calcom-generated.pth").write_text(str(GENERATED) + "\n")
 
 
-@nox.session(python=PYTHON)
+@session()
 def generate(session: nox.Session) -> None:
     """Regenerate generated/calcom from the pinned spec and the overlays (the main job).
 
@@ -52,7 +111,7 @@ def generate(session: nox.Session) -> None:
     _generate(session, *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@session()
 def tests(session: nox.Session) -> None:
     """Regenerate, then run the whole test suite. Posargs go to pytest."""
     _generate(session)
@@ -61,7 +120,7 @@ def tests(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", *(session.posargs or ["-q"]))
 
 
-@nox.session(python=PYTHON)
+@session()
 def lint(session: nox.Session) -> None:
     """Ruff over the hand-written code (the generated tree is formatted by generate)."""
     session.install(*_group("lint"))
@@ -70,16 +129,16 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", *targets)
 
 
-@nox.session(python=PYTHON)
+@session()
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the generated package, runtime included."""
-    if not (ROOT / "generated" / "calcom").is_dir():
+    if not (GENERATED / "calcom").is_dir():
         _generate(session)
     session.install(*_group("typecheck"), *PYPROJECT["project"]["dependencies"])
-    session.run("mypy", "--strict", "generated/calcom", *session.posargs)
+    session.run("mypy", "--strict", str(GENERATED / "calcom"), *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@session()
 def build(session: nox.Session) -> None:
     """Regenerate, then build the wheel and sdist into dist/."""
     _generate(session)
@@ -87,25 +146,45 @@ def build(session: nox.Session) -> None:
     session.run("python", "-m", "build", "--outdir", "dist", *session.posargs)
 
 
-@nox.session(python=PYTHON, name="update-spec")
+@session(name="update-spec")
 def update_spec(session: nox.Session) -> None:
-    """Report what a candidate spec changes.
+    """Report what a candidate spec changes (`-- <url-or-file> [--write] [--json F] …`).
 
-    `nox -s update-spec -- <url-or-file> [--write] [--json F]`; exit 0 no change,
-    1 changes, 2 breaking changes / stale overlays / generation failure.
+    The shell sees the script's own exit code: 0 no change, 1 non-breaking
+    changes, 2 breaking / stale overlays / generation failure. (`session.run`
+    would turn 1 and 2 into nox's 1.) `--fail-on breaking` makes 1 a 0, so
+    that any non-zero exit, nox's own failures included, is an alarm.
     """
     session.install(*_group("generate"))
-    session.run("python", "scripts/update_spec.py", *session.posargs)
+    command = [str(Path(session.bin, "python")), "scripts/update_spec.py", *session.posargs]
+    session.log(" ".join(command[1:]))
+    code = subprocess.run(command, cwd=ROOT, env={**os.environ, **session.env}).returncode
+    if code:
+        raise SystemExit(code)  # not session.error(): nox would exit 1 whatever the code
 
 
-@nox.session(python=PYTHON)
+@session()
+def recordings(session: nox.Session) -> None:
+    """Maintain spec-derived recordings: `-- --missing | --refresh | --sync | --show ID`.
+
+    Regenerates first: the recordings follow the overlaid spec of generated/.
+    """
+    _generate(session)
+    session.install(*_group("test"))
+    _install_package(session)
+    session.run(
+        "python", "scripts/recordings.py", "--generated", str(GENERATED), *session.posargs
+    )
+
+
+@session()
 def docs(session: nox.Session) -> None:
     """Render the reference of the whole surface into generated/reference/."""
     _generate(session)
-    session.run("python", "scripts/reference.py", *session.posargs)
+    session.run("python", "scripts/reference.py", "--generated-dir", str(GENERATED), *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@session()
 def record(session: nox.Session) -> None:
     """Record live exchanges: `CAL_API_KEY=… nox -s record -- <operation_id> …` (see README)."""
     _generate(session)
@@ -119,7 +198,7 @@ def record(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON, name="live-report")
+@session(name="live-report")
 def live_report(session: nox.Session) -> None:
     """Every real-server capture and real response through the client, strictly: one line
     per exchange plus totals (`-- --lenient`, `-- --failures`, `-- --only NAME`)."""
@@ -129,7 +208,7 @@ def live_report(session: nox.Session) -> None:
     session.run("python", "scripts/live_report.py", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@session()
 def bench(session: nox.Session) -> None:
     """Benchmarks against baselines run side by side; prints a table, writes JSON."""
     _generate(session)
