@@ -45,7 +45,9 @@ def _starts(executable: str) -> bool:
     """pyenv puts a shim for every version it knows on PATH; a shim for a version
     that is not enabled exists but fails, so only a run proves an interpreter."""
     try:
-        return subprocess.run([executable, "-c", ""], capture_output=True, timeout=30).returncode == 0
+        return (
+            subprocess.run([executable, "-c", ""], capture_output=True, timeout=30).returncode == 0
+        )
     except (OSError, subprocess.SubprocessError):
         return False
 
@@ -172,16 +174,16 @@ def recordings(session: nox.Session) -> None:
     _generate(session)
     session.install(*_group("test"))
     _install_package(session)
-    session.run(
-        "python", "scripts/recordings.py", "--generated", str(GENERATED), *session.posargs
-    )
+    session.run("python", "scripts/recordings.py", "--generated", str(GENERATED), *session.posargs)
 
 
 @session()
 def docs(session: nox.Session) -> None:
     """Render the reference of the whole surface into generated/reference/."""
     _generate(session)
-    session.run("python", "scripts/reference.py", "--generated-dir", str(GENERATED), *session.posargs)
+    session.run(
+        "python", "scripts/reference.py", "--generated-dir", str(GENERATED), *session.posargs
+    )
 
 
 @session()
