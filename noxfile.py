@@ -8,8 +8,8 @@ Sessions run on one supported Python (3.11-3.13): the one running nox when it
 is supported, else the newest `python3.X` on PATH that starts. With none, every
 session fails with one line saying so (never a skip, which exits 0).
 `--force-python` still picks another. `$CALCOM_GENERATED_DIR` moves the output
-of `generate` (and what the tests import), so runs on several interpreters
-can share a checkout (`.ci/run` does).
+of `generate` (and what the tests import) and `$CALCOM_NOX_ENVDIR` the venvs,
+so runs on several interpreters can share a checkout (`.ci/run` does).
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["generate", "tests"]
+# Where the session venvs live (default .nox/): runs on several interpreters in
+# one checkout each need their own, and nox started by a test inherits it.
+if os.environ.get("CALCOM_NOX_ENVDIR"):
+    nox.options.envdir = os.environ["CALCOM_NOX_ENVDIR"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -160,7 +164,13 @@ def update_spec(session: nox.Session) -> None:
     session.install(*_group("generate"))
     command = [str(Path(session.bin, "python")), "scripts/update_spec.py", *session.posargs]
     session.log(" ".join(command[1:]))
-    code = subprocess.run(command, cwd=ROOT, env={**os.environ, **session.env}).returncode
+    env = {**os.environ, "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")])}
+    for name, value in session.env.items():  # the venv's; None means "unset"
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    code = subprocess.run(command, cwd=ROOT, env=env).returncode
     if code:
         raise SystemExit(code)  # not session.error(): nox would exit 1 whatever the code
 
