@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # noqa: E402
@@ -301,6 +303,8 @@ class OpFacts:
     operation_id: str
     upstream_id: str
     call: str  # "cal.bookings.list"
+    namespace: str  # "bookings"
+    tag: str  # the first upstream tag, which names the namespace of an unnamed operation
     named: bool  # has x-calcom-method (a public name from overlays/50-names.yaml)
     api_version: str | None
     auth: str
@@ -351,6 +355,8 @@ def operations(document: dict[str, Any]) -> dict[str, OpFacts]:
             operation_id=op.operation_id,
             upstream_id=str(operation.get(UPSTREAM_ID) or op.operation_id),
             call=f"cal.{op.namespace}.{op.name}",
+            namespace=op.namespace,
+            tag=op.tag,
             named=bool(operation.get("x-calcom-method")),
             api_version=op.api_version,
             auth=op.auth,
@@ -408,7 +414,9 @@ def _node_changes(
 ) -> list[dict[str, Any]]:
     """Changes between two flattened schemas; `directions` says who uses them
     ("in": callers send it, "out": callers receive it)."""
-    sends, receives = "in" in directions, "out" in directions
+    # A schema no call uses yet may be used either way: judge it both ways.
+    sends = "in" in directions or not directions
+    receives = "out" in directions or not directions
     changes = []
     # Below a removed, added or retyped node only that node is reported.
     cut = (old.keys() ^ new.keys()) | {
@@ -438,7 +446,7 @@ def _node_changes(
         if below_cut(path):
             continue
         if a["type"] != b["type"]:
-            changes.append(_change(f"{path}: type {a['type']} -> {b['type']}", True))
+            changes.append(type_change(path, a["type"], b["type"], sends=sends, receives=receives))
         if a["required"] is not None and b["required"] is not None:
             if b["required"] and not a["required"]:
                 changes.append(_change(f"{path}: now required", sends))
@@ -447,16 +455,61 @@ def _node_changes(
         if a["enum"] != b["enum"] and a["type"] == b["type"]:
             gone = sorted(set(a["enum"] or []) - set(b["enum"] or []))
             added = sorted(set(b["enum"] or []) - set(a["enum"] or []))
+            # Fewer values narrow what may be sent; more values widen what may come back.
             if a["enum"] is None:
                 changes.append(_change(f"{path}: now an enum {b['enum']}", sends))
             elif b["enum"] is None:
                 changes.append(_change(f"{path}: no longer an enum", receives))
             else:
                 if gone:
-                    changes.append(_change(f"{path}: enum values removed {gone}", True))
+                    changes.append(_change(f"{path}: enum values removed {gone}", sends))
                 if added:
-                    changes.append(_change(f"{path}: enum values added {added}", False))
+                    changes.append(_change(f"{path}: enum values added {added}", receives))
     return changes
+
+
+def split_top(text: str) -> list[str]:
+    """`A|oneOf(B|C)|array<D|E>` -> [A, oneOf(B|C), array<D|E>]: `|` outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "(<":
+            depth += 1
+        elif char in ")>":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def members(type_: str) -> set[str]:
+    """What a `shape` admits: a oneOf/anyOf's members, a plain type itself; `?` adds null."""
+    nullable = type_.endswith("?")
+    core = type_[:-1] if nullable else type_
+    for combiner in ("oneOf(", "anyOf("):
+        if core.startswith(combiner) and core.endswith(")"):
+            found = set(split_top(core[len(combiner) : -1]))
+            break
+    else:
+        found = {core}
+    return found | ({"null"} if nullable else set())
+
+
+def type_change(path: str, old: str, new: str, *, sends: bool, receives: bool) -> dict[str, Any]:
+    """A changed type. When one type admits everything the other does (a union that
+    gains or loses members, a type that becomes nullable), the change is a widening
+    or a narrowing: widening breaks only those who receive it (their code does not
+    expect the new member), narrowing only those who send it (their value may no
+    longer be accepted). Any other change breaks both."""
+    before, after = members(old), members(new)
+    if before < after:
+        gained = ", ".join(sorted(after - before))
+        return _change(f"{path}: type widened {old} -> {new} (now also {gained})", receives)
+    if after < before:
+        lost = ", ".join(sorted(before - after))
+        return _change(f"{path}: type narrowed {old} -> {new} (no longer {lost})", sends)
+    return _change(f"{path}: type {old} -> {new}", True)
 
 
 def _param_changes(old: OpFacts, new: OpFacts) -> list[dict[str, Any]]:
@@ -525,13 +578,17 @@ def _op_changes(old: OpFacts, new: OpFacts) -> list[dict[str, Any]]:
             changes.append(_change("request body now required", True))
         a, b = old.body["nodes"]["body"]["type"], new.body["nodes"]["body"]["type"]
         if a != b:
-            changes.append(_change(f"request model {a} -> {b}", True))
+            change = type_change("request model", a, b, sends=True, receives=False)
+            changes.append({**change, "what": change["what"].replace(": type", "", 1)})
         else:
             changes += _node_changes(old.body["nodes"], new.body["nodes"], {"in"})
     if old.result != new.result:
         a = old.result["result"]["type"] if old.result else "none"
         b = new.result["result"]["type"] if new.result else "none"
-        if a != b:
+        if a != b and old.result and new.result:
+            change = type_change("response model", a, b, sends=False, receives=True)
+            changes.append({**change, "what": change["what"].replace(": type", "", 1)})
+        elif a != b:
             changes.append(_change(f"response model {a} -> {b}", True))
         else:
             changes += _node_changes(old.result or {}, new.result or {}, {"out"})
@@ -665,27 +722,189 @@ def diff(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------------------------ gaps
+
+
+def _unions(node: Any, where: str) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Every schema node with a oneOf/anyOf below `node`, with a readable location."""
+    stack = [(node, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("oneOf") or item.get("anyOf"), list):
+                yield at, item
+            for key, value in item.items():
+                stack.append((value, f"{at}.{key}" if key != "properties" else at))
+        elif isinstance(item, list):
+            stack.extend((value, f"{at}[{i}]") for i, value in enumerate(item))
+
+
+def gaps(new_doc: dict[str, Any], new_ops: dict[str, OpFacts]) -> list[dict[str, Any]]:
+    """What the overlaid candidate leaves open that no diff shows. `problem` ones fail
+    the report (exit 2); the others are for the reviewer.
+
+    - a discriminator whose mapping misses a member of its oneOf (or maps a schema
+      that is no member): the client dispatches on the tag, so that member is never
+      chosen (or a wrong class is);
+    - one upstream operationId on several operations: a problem only while the
+      overlays leave them one name;
+    - an operation without a public name whose tag already has a namespace: it
+      would land in a parallel `cal.<tag>` namespace instead.
+    """
+    found: list[dict[str, Any]] = []
+    schemas = new_doc.get("components", {}).get("schemas", {})
+    for name in sorted(schemas):
+        for at, node in sorted(_unions(schemas[name], name), key=lambda e: e[0]):
+            mapping = (node.get("discriminator") or {}).get("mapping")
+            if not isinstance(mapping, dict):
+                continue
+            variants = node.get("oneOf") or node.get("anyOf")
+            members = {_component(m["$ref"]) for m in variants if "$ref" in m}
+            mapped = {_component(str(ref)) for ref in mapping.values()}
+            for missing in sorted(members - mapped):
+                found.append(
+                    {
+                        "kind": "discriminator",
+                        "what": f"{at}: the discriminator mapping has no value for member "
+                        f"{missing}; it can never be chosen",
+                        "problem": True,
+                    }
+                )
+            for extra in sorted(mapped - members):
+                found.append(
+                    {
+                        "kind": "discriminator",
+                        "what": f"{at}: the discriminator maps {extra}, which is not a member",
+                        "problem": True,
+                    }
+                )
+    by_upstream: dict[str, list[OpFacts]] = {}
+    for op in new_ops.values():
+        by_upstream.setdefault(op.upstream_id, []).append(op)
+    for upstream, ops in sorted(by_upstream.items()):
+        if len(ops) < 2:
+            continue
+        ids = sorted({op.operation_id for op in ops})
+        where = ", ".join(
+            f"{op.key} ({op.operation_id})" for op in sorted(ops, key=lambda o: o.key)
+        )
+        found.append(
+            {
+                "kind": "duplicate operationId",
+                "what": f"upstream operationId {upstream} is on {len(ops)} operations: {where}"
+                + ("" if len(ids) == len(ops) else "; give each its own name in 50-names.yaml"),
+                "problem": len(ids) < len(ops),
+            }
+        )
+    homes: dict[str, set[str]] = {}
+    for op in new_ops.values():
+        if op.named:
+            homes.setdefault(op.tag, set()).add(op.namespace)
+    for op in sorted(new_ops.values(), key=lambda o: o.key):
+        if not op.named and homes.get(op.tag):
+            found.append(
+                {
+                    "kind": "namespace",
+                    "what": f"{op.key} has no public name and would become {op.call}, but its "
+                    f"tag {op.tag!r} already lives in "
+                    + ", ".join(f"cal.{n}" for n in sorted(homes[op.tag])),
+                    "problem": False,
+                }
+            )
+    return found
+
+
+_PATH_TARGET = re.compile(r"^\$\.paths\[['\"]([^'\"]+)['\"]\](?:\.(get|put|post|patch|delete))?")
+_SCHEMA_TARGET = re.compile(
+    r"^\$\.components\.schemas(?:\.([A-Za-z0-9_.-]+?)(?=[.\[]|$)|\[['\"]([^'\"]+)['\"]\])"
+)
+
+
+def stale_cause(
+    target: str, report: dict[str, Any], old_doc: dict[str, Any], new_doc: dict[str, Any]
+) -> str:
+    """Why an action selects nothing, tied to the removed operation or schema when one did it."""
+    match = _PATH_TARGET.match(target)
+    if match:
+        path, method = match.group(1), match.group(2)
+        key = f"{method.upper()} {path}" if method else None
+        for entry in report["operations"]["removed"]:
+            if entry["key"] == key or (key is None and entry["key"].split(" ", 1)[1] == path):
+                return f"the operation {entry['key']} ({entry['call']}) was removed"
+        for entry in report["operations"]["changed"]:
+            if entry["was"] and (entry["was"] == key or entry["was"].split(" ", 1)[1] == path):
+                return f"the operation {entry['was']} moved to {entry['key']}"
+        if path not in new_doc.get("paths", {}):
+            return f"the candidate has no path {path}"
+        if method and method not in new_doc["paths"][path]:
+            return f"the candidate has no {method.upper()} on {path}"
+        return f"{key or path} exists; what the action selects below it changed"
+    match = _SCHEMA_TARGET.match(target)
+    if match:
+        name = match.group(1) or match.group(2)
+        for entry in report["schemas"]["removed"]:
+            if entry["schema"] == name:
+                return f"the schema {name} was removed"
+        if name in new_doc.get("components", {}).get("schemas", {}):
+            return f"the schema {name} exists; what the action selects in it changed"
+        return f"the candidate has no schema {name}"
+    return "its target selects nothing in the candidate"
+
+
+def action_lines(path: Path) -> list[int]:
+    """The 1-based line of each action of an overlay file, in order (for the report)."""
+    try:
+        root = yaml.compose(path.read_text())
+    except (OSError, yaml.YAMLError):
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if key.value == "actions" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _locate(actions: list[dict[str, Any]]) -> None:
+    lines: dict[str, list[int]] = {}
+    for action in actions:
+        name = action["file"]
+        if name not in lines:
+            lines[name] = action_lines(OVERLAYS / name)
+        index = action["index"]
+        action["line"] = lines[name][index] if index < len(lines[name]) else None
+
+
 # ------------------------------------------------------------------------ run
 
 
-_BASELINE: dict[tuple[Any, ...], dict[str, Any]] = {}
+_BASELINE: dict[tuple[Any, ...], tuple[dict[str, Any], list[dict[str, Any]]]] = {}
 
 
-def pinned_overlaid(pin: specpin.Pin, overlays: list[overlay.Overlay]) -> dict[str, Any]:
-    """The pinned spec with the overlays applied (cached per pin and overlay contents)."""
+def pinned_overlaid_and_stale(
+    pin: specpin.Pin, overlays: list[overlay.Overlay]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The pinned spec with the overlays applied, and the actions that select nothing
+    in it (cached per pin and overlay contents).
+
+    Those are not an error here: an action written for the candidate (naming a
+    new operation before adopting it) has nothing to select in the pinned spec.
+    `run` reports them, and which of them the candidate needs."""
     key = (pin.sha256, tuple(repr(ov) for ov in overlays))
     if key not in _BASELINE:
         raw = specpin.load(pin)
-        document, stale = overlay_document(raw, overlays)
-        if stale:
-            where = "; ".join(f"{s['file']} #{s['index']} ({s['target']})" for s in stale)
-            raise UpdateError(
-                f"the overlays do not apply to the PINNED spec ({where}): fix them before "
-                "looking at a candidate (`nox -s generate` shows the same)"
-            )
         _BASELINE.clear()
-        _BASELINE[key] = document
+        _BASELINE[key] = overlay_document(raw, overlays)
     return _BASELINE[key]
+
+
+def pinned_overlaid(pin: specpin.Pin, overlays: list[overlay.Overlay]) -> dict[str, Any]:
+    """The pinned spec with the overlays applied."""
+    return pinned_overlaid_and_stale(pin, overlays)[0]
+
+
+def _action_key(action: dict[str, Any]) -> tuple[str, int]:
+    return (str(action["file"]), int(action["index"]))
 
 
 def _generate_candidate(spec_file: Path, work: Path) -> tuple[dict[str, Any], str | None]:
@@ -725,6 +944,7 @@ def run(
     repo: str | None = None,
     commit: str | None = None,
     path: str | None = None,
+    date: str | None = None,
 ) -> dict[str, Any]:
     """The full report for one candidate (see the module docstring); raises UpdateError
     when the candidate is unusable."""
@@ -732,11 +952,19 @@ def run(
     sha256 = specpin.sha256_of(data)
     pin = specpin.Pin.load(PIN_FILE)
     overlays = load_overlays()
-    old_doc = pinned_overlaid(pin, overlays)
+    old_doc, pinned_stale = pinned_overlaid_and_stale(pin, overlays)
     if sha256 == pin.sha256:  # the pinned spec itself: its overlaid form is the baseline
-        new_doc, stale = old_doc, []
+        new_doc, stale = old_doc, pinned_stale
     else:
         new_doc, stale = overlay_document(raw, overlays)
+    stale_keys = {_action_key(s) for s in stale}
+    for action in stale:
+        action["stale_in_pinned_too"] = _action_key(action) in {
+            _action_key(p) for p in pinned_stale
+        }
+    # Written ahead for the candidate (e.g. names for its new operations): they make
+    # `nox -s generate` fail on the pinned spec until --write adopts the candidate.
+    candidate_only = [p for p in pinned_stale if _action_key(p) not in stale_keys]
     try:
         report: dict[str, Any] = diff(old_doc, new_doc)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
@@ -747,7 +975,13 @@ def run(
         "identical": sha256 == pin.sha256,
         **report,
         "stale_overlay_actions": stale,
+        "candidate_only_actions": candidate_only,
+        "gaps": gaps(new_doc, operations(new_doc)),
     }
+    for action in stale:
+        action["cause"] = stale_cause(action["target"], report, old_doc, new_doc)
+    _locate(stale)
+    _locate(candidate_only)
     lock = None
     with tempfile.TemporaryDirectory(prefix="update-spec-") as tmp:
         if stale:
@@ -769,7 +1003,9 @@ def run(
         if lock is not None
         else None
     )
-    failed = bool(stale) or generation["status"] == "failed"
+    failed = (
+        bool(stale) or generation["status"] == "failed" or any(g["problem"] for g in report["gaps"])
+    )
     if report["breaking"] or failed:
         report["exit_code"] = EXIT_BREAKING
     elif report["changed"]:
@@ -794,12 +1030,16 @@ def run(
                     "the pin's url still names the old document: pass --url (until then "
                     "`nox -s generate` finds the candidate in .cache/spec/ or $CALCOM_SPEC_MIRROR)"
                 )
+            if date is None:
+                report["write_notes"].append(
+                    "the pin's date is today's: pass --date with the upstream commit's date"
+                )
             new_pin = specpin.Pin(
                 url=new_url,
                 repo=repo or pin.repo,
                 commit=commit or pin.commit,
                 path=path or pin.path,
-                date=datetime.date.today().isoformat(),
+                date=date or datetime.date.today().isoformat(),
                 sha256=sha256,
             )
             _replace_all({PIN_FILE: new_pin.to_toml(), LOCK_FILE: lock})
@@ -875,11 +1115,28 @@ def render_text(report: dict[str, Any], *, used_by_limit: int = 5, lock_lines: i
         out.append(f"  ~ {e['schema']} ({e['class']}), {used(e)}{flag}")
         out += _lines_for_changes(e["changes"], "      ")
 
+    def where(action: dict[str, Any]) -> str:
+        line = f", line {action['line']}" if action.get("line") else ""
+        return f"overlays/{action['file']} action #{action['index']} (0-based{line})"
+
     stale = report["stale_overlay_actions"]
     out += ["", f"Stale overlay actions: {len(stale)}"]
     for s in stale:
-        out.append(f"  overlays/{s['file']} action #{s['index']}: {s['reason']}")
+        out.append(f"  {where(s)}: {s['reason']}")
         out.append(f"      target {s['target']}")
+        out.append(f"      because {s['cause']}")
+    ahead = report["candidate_only_actions"]
+    if ahead:
+        out += [
+            "",
+            f"Actions for the candidate only: {len(ahead)} (they select nothing in the pinned "
+            "spec; `nox -s generate` fails on it until --write adopts the candidate)",
+        ]
+        out += [f"  {where(a)}: target {a['target']}" for a in ahead]
+
+    found = report["gaps"]
+    out += ["", f"Gaps: {len(found)} ({sum(1 for g in found if g['problem'])} problems)"]
+    out += [f"  {'PROBLEM ' if g['problem'] else ''}{g['kind']}: {g['what']}" for g in found]
 
     generation = report["generation"]
     out += ["", f"Generation: {generation['status']}"]
@@ -897,7 +1154,7 @@ def render_text(report: dict[str, Any], *, used_by_limit: int = 5, lock_lines: i
     verdict = {
         EXIT_UNCHANGED: "no change to the surface",
         EXIT_CHANGED: "non-breaking changes",
-        EXIT_BREAKING: "BREAKING changes, stale overlays or a generation failure",
+        EXIT_BREAKING: "BREAKING changes, stale overlays, gap problems or a generation failure",
     }[report["exit_code"]]
     out += ["", f"Result: {verdict} (exit {report['exit_code']})"]
     for note in report["write_notes"]:
@@ -927,6 +1184,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", help="pin repo to record (default: unchanged)")
     parser.add_argument("--commit", help="pin commit to record (default: unchanged)")
     parser.add_argument("--path", help="pin path to record (default: unchanged)")
+    parser.add_argument(
+        "--date",
+        type=iso_date,
+        help="pin date to record, YYYY-MM-DD: the upstream commit's (default: today)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("changes", "breaking"),
+        default="changes",
+        help="`breaking`: exit 0 instead of 1 for non-breaking changes, so that any "
+        "non-zero exit (a tool's own failure too) means: look at this",
+    )
     args = parser.parse_args(argv)
     try:
         report = run(
@@ -937,6 +1206,7 @@ def main(argv: list[str] | None = None) -> int:
             repo=args.repo,
             commit=args.commit,
             path=args.path,
+            date=args.date,
         )
     except (UpdateError, specpin.SpecError, overlay.OverlayError) as exc:
         print(f"update-spec: {exc}", file=sys.stderr)
@@ -948,7 +1218,15 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(render_text(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    return int(report["exit_code"])
+    code = int(report["exit_code"])
+    return EXIT_UNCHANGED if code == EXIT_CHANGED and args.fail_on == "breaking" else code
+
+
+def iso_date(text: str) -> str:
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 if __name__ == "__main__":

@@ -365,3 +365,235 @@ def test_write_from_a_url_pins_that_url(
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
+
+
+# ------------------------------------------------- widening and narrowing (input vs output)
+
+LOCATION = "UpdateBookingLocationInput_2024_08_13"  # a request body's oneOf (input only)
+EVENT_LOCATIONS = "UnifiedCalendarEventOutput"  # a response's oneOf (output only)
+
+
+def _location_union(document: dict[str, Any]) -> list[dict[str, Any]]:
+    union: list[dict[str, Any]] = document["components"]["schemas"][LOCATION]["properties"][
+        "location"
+    ]["oneOf"]
+    return union
+
+
+def _schema_change(report: dict[str, Any], schema: str) -> list[dict[str, Any]]:
+    (changed,) = [c for c in report["schemas"]["changed"] if c["schema"] == schema]
+    changes: list[dict[str, Any]] = changed["changes"]
+    return changes
+
+
+def _new_member(document: dict[str, Any], name: str, tag: str) -> dict[str, str]:
+    document["components"]["schemas"][name] = {
+        "type": "object",
+        "properties": {"type": {"type": "string", "enum": [tag]}},
+        "required": ["type"],
+    }
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def test_an_input_union_that_gains_a_member_is_not_breaking(
+    raw_spec: dict[str, Any], overlays: list[Any], baseline: dict[str, Any]
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        _location_union(document).append(_new_member(document, "UpdateBookingInputX", "x"))
+
+    report = _diff(raw_spec, overlays, baseline, mutate)
+    (change,) = _schema_change(report, LOCATION)
+    assert change["what"].startswith(f"{LOCATION}.location: type widened")
+    assert "now also #UpdateBookingInputX" in change["what"]
+    assert not change["breaking"] and not report["breaking"]
+
+
+def test_an_input_union_that_loses_a_member_is_breaking(
+    raw_spec: dict[str, Any], overlays: list[Any], baseline: dict[str, Any]
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        _location_union(document).pop()
+
+    report = _diff(raw_spec, overlays, baseline, mutate)
+    (change,) = _schema_change(report, LOCATION)
+    assert "type narrowed" in change["what"] and change["breaking"]
+
+
+def test_an_output_union_that_gains_a_member_is_breaking(
+    raw_spec: dict[str, Any], overlays: list[Any], baseline: dict[str, Any]
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        items = document["components"]["schemas"][EVENT_LOCATIONS]["properties"]["locations"]
+        items["items"]["oneOf"].append(_new_member(document, "CalendarEventFaxLocation", "fax"))
+
+    report = _diff(raw_spec, overlays, baseline, mutate)
+    changes = _schema_change(report, EVENT_LOCATIONS)
+    assert any("type widened" in c["what"] and c["breaking"] for c in changes), changes
+
+
+@pytest.mark.parametrize(
+    ("directions", "added_breaks", "removed_breaks"),
+    [({"in"}, False, True), ({"out"}, True, False), ({"in", "out"}, True, True)],
+)
+def test_enum_values_break_by_direction(
+    directions: set[str], added_breaks: bool, removed_breaks: bool
+) -> None:
+    def node(*values: str) -> dict[str, dict[str, Any]]:
+        return {"S.kind": {"type": "string", "required": True, "enum": sorted(values)}}
+
+    (added,) = update_spec._node_changes(node("a"), node("a", "b"), directions)
+    assert added == {"what": "S.kind: enum values added ['b']", "breaking": added_breaks}
+    (removed,) = update_spec._node_changes(node("a", "b"), node("a"), directions)
+    assert removed == {"what": "S.kind: enum values removed ['b']", "breaking": removed_breaks}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "sends_breaks", "receives_breaks"),
+    [
+        ("oneOf(#A|#B)", "oneOf(#A|#B|#C)", False, True),
+        ("oneOf(#A|#B|#C)", "oneOf(#A|#C)", True, False),
+        ("#A", "oneOf(#A|array<#B|#C>)", False, True),
+        ("string", "string?", False, True),
+        ("oneOf(#A|#B)?", "oneOf(#A|#B)", True, False),
+        ("string", "integer", True, True),
+        ("oneOf(#A|#B)", "oneOf(#A|#C)", True, True),
+    ],
+)
+def test_type_changes_widen_or_narrow(
+    old: str, new: str, sends_breaks: bool, receives_breaks: bool
+) -> None:
+    sent = update_spec.type_change("p", old, new, sends=True, receives=False)
+    received = update_spec.type_change("p", old, new, sends=False, receives=True)
+    assert (sent["breaking"], received["breaking"]) == (sends_breaks, receives_breaks)
+    assert f"{old} -> {new}" in sent["what"]
+
+
+# --------------------------------------------------------- name first, then adopt
+
+
+NOTES = "/v2/bookings/{bookingUid}/notes"
+
+
+def _add_notes_operation(document: dict[str, Any]) -> None:
+    document["paths"][NOTES] = {
+        "get": {
+            "operationId": "BookingsController_2024_08_13_getBookingNotes",
+            "tags": ["Bookings"],
+            "parameters": [
+                {"name": "bookingUid", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": ""}},
+        }
+    }
+
+
+def test_names_written_before_adopting_are_actions_for_the_candidate(
+    raw_spec: dict[str, Any], tmp_path: Path, spec_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's order: name the new operation, then report, then --write. The
+    naming action selects nothing in the pinned spec; that must not block the report."""
+    naming = tmp_path / "99-new-names.yaml"
+    naming.write_text(
+        "overlay: 1.0.0\ninfo: {title: names, version: 1.0.0}\nactions:\n"
+        f"  - target: \"$.paths['{NOTES}'].get\"\n"
+        "    description: Public name (raw: BookingsController_2024_08_13_getBookingNotes).\n"
+        "    update: {operationId: list_booking_notes, x-calcom-namespace: bookings.notes,"
+        " x-calcom-method: list}\n"
+    )
+    real = update_spec.load_overlays()
+    monkeypatch.setattr(
+        update_spec, "load_overlays", lambda: [*real, update_spec.overlay.load_overlay(naming)]
+    )
+    candidate = _write(tmp_path, _mutated(raw_spec, _add_notes_operation))
+    report = update_spec.run(str(candidate), generate_candidate=False)
+    assert report["stale_overlay_actions"] == []
+    (ahead,) = report["candidate_only_actions"]
+    assert (ahead["file"], ahead["index"], ahead["line"]) == ("99-new-names.yaml", 0, None)
+    (added,) = report["operations"]["added"]
+    assert added["call"] == "cal.bookings.notes.list" and "note" not in added
+    assert report["exit_code"] == update_spec.EXIT_CHANGED
+    assert "Actions for the candidate only: 1" in update_spec.render_text(report)
+
+
+def test_gaps_name_what_no_diff_shows(
+    raw_spec: dict[str, Any], overlays: list[Any], tmp_path: Path
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        _location_union(document).append(_new_member(document, "UpdateBookingInputX", "x"))
+        _add_notes_operation(document)  # and its twin: the same upstream operationId
+        document["paths"][NOTES + "-too"] = copy.deepcopy(document["paths"][NOTES])
+        # named upstream twins (GET /v2/me's copy): reported, not a problem
+        document["paths"]["/v2/me-too"] = copy.deepcopy(document["paths"]["/v2/me"])
+
+    candidate = _write(tmp_path, _mutated(raw_spec, mutate))
+    report = update_spec.run(str(candidate), generate_candidate=False)
+    gaps: dict[tuple[str, bool], list[str]] = {}
+    for gap in report["gaps"]:
+        gaps.setdefault((gap["kind"], gap["problem"]), []).append(gap["what"])
+    # the overlays' mapping does not know the new member: the client could never pick it
+    (discriminator,) = gaps[("discriminator", True)]
+    assert "UpdateBookingInputX" in discriminator
+    # both unnamed twins keep the one upstream operationId: a clash to resolve by naming
+    (clash,) = gaps[("duplicate operationId", True)]
+    assert f"GET {NOTES} (" in clash and f"GET {NOTES}-too (" in clash and "50-names" in clash
+    (twins,) = gaps[("duplicate operationId", False)]
+    assert "GET /v2/me (" in twins and "GET /v2/me-too (" in twins
+    # the new bookings operations would land in a namespace of their tag, not cal.bookings'
+    homeless = gaps[("namespace", False)]
+    assert any(g.startswith(f"GET {NOTES} has no public name") for g in homeless)
+    assert all("already lives in cal.bookings" in g for g in homeless if NOTES in g)
+    assert report["exit_code"] == update_spec.EXIT_BREAKING
+    assert "PROBLEM discriminator" in update_spec.render_text(report)
+
+
+def test_stale_actions_say_which_removal_made_them_stale(
+    raw_spec: dict[str, Any], tmp_path: Path
+) -> None:
+    def mutate(document: dict[str, Any]) -> None:
+        del document["paths"]["/v2/bookings/{bookingUid}/confirm"]
+
+    candidate = _write(tmp_path, _mutated(raw_spec, mutate))
+    report = update_spec.run(str(candidate), generate_candidate=False)
+    (stale,) = report["stale_overlay_actions"]
+    assert stale["cause"] == (
+        "the operation POST /v2/bookings/{bookingUid}/confirm (cal.bookings.confirm) was removed"
+    )
+    lines = (update_spec.OVERLAYS / stale["file"]).read_text().splitlines()
+    assert "/confirm'].post" in lines[stale["line"] - 1]  # 1-based, the action's first line
+    text = update_spec.render_text(report)
+    assert f"action #{stale['index']} (0-based, line {stale['line']})" in text
+    assert "because the operation POST /v2/bookings/{bookingUid}/confirm" in text
+
+
+def test_write_records_the_date_given(
+    raw_spec: dict[str, Any], tmp_path: Path, spec_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        update_spec,
+        "_generate_candidate",
+        lambda spec_file, work: ({"status": "ok", "output": ""}, "# lock\n"),
+    )
+
+    def mutate(document: dict[str, Any]) -> None:
+        document["info"]["version"] = "dated"
+
+    candidate = _write(tmp_path, _mutated(raw_spec, mutate))
+    assert update_spec.main([str(candidate), "--write", "--date", "2026-03-26"]) == 0
+    assert specpin.Pin.load(spec_copy / "pin.toml").date == "2026-03-26"
+    with pytest.raises(SystemExit):
+        update_spec.main([str(candidate), "--write", "--date", "26.03.2026"])
+
+
+def test_fail_on_breaking_turns_only_non_breaking_changes_into_0(
+    raw_spec: dict[str, Any], tmp_path: Path
+) -> None:
+    additive = _write(tmp_path, _mutated(raw_spec, _add_notes_operation), "additive.json")
+    args = ["--no-generate", "--fail-on", "breaking"]
+    assert update_spec.main([str(additive), "--no-generate"]) == update_spec.EXIT_CHANGED
+    assert update_spec.main([str(additive), *args]) == 0
+
+    def remove(document: dict[str, Any]) -> None:
+        del document["paths"]["/v2/bookings/{bookingUid}/confirm"]
+
+    breaking = _write(tmp_path, _mutated(raw_spec, remove), "breaking.json")
+    assert update_spec.main([str(breaking), *args]) == update_spec.EXIT_BREAKING
