@@ -19,14 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import surface_report  # noqa: E402
 
-OPERATIONS = 272  # in the pinned spec, and none may be dropped by the generator
+METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def test_generated_surface_is_clean(generated_dir: Path) -> None:
+def test_generated_surface_is_clean(generated_dir: Path, overlaid_spec: dict[str, Any]) -> None:
+    # Every operation of the overlaid spec, and none may be dropped by the generator.
+    operations = sum(
+        method in item for item in overlaid_spec["paths"].values() for method in METHODS
+    )
     result = surface_report.report(generated_dir)
     counts = result["counts"]
-    assert counts["operations"] == OPERATIONS
-    assert counts["endpoint_modules"] == OPERATIONS, "an operation has no endpoint module"
+    assert counts["operations"] == operations > 0
+    assert counts["endpoint_modules"] == operations, "an operation has no endpoint module"
     dirty = {check: counts[check] for check in surface_report.CHECKS if counts[check]}
     assert not dirty, surface_report.render(result, limit=10)
 
