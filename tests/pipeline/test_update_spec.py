@@ -359,7 +359,9 @@ def test_write_from_a_url_pins_that_url(
     assert (pin.url, pin.repo) == (url, "github.com/example/fork")
     assert pin.sha256 == specpin.sha256_of((served / "openapi.json").read_bytes())
     assert (spec_copy / "surface.lock").read_text() == "# fake lock\n"
-    assert report["write_notes"] == []
+    assert report["write_notes"] == [
+        "the pin's date is today's: pass --date with the upstream commit's date"
+    ]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
