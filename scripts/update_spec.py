@@ -496,19 +496,55 @@ def members(type_: str) -> set[str]:
     return found | ({"null"} if nullable else set())
 
 
+def _array_item(type_: str) -> tuple[str, bool] | None:
+    """`array<X>?` -> (X, nullable); None for a type that is no array."""
+    nullable = type_.endswith("?")
+    core = type_[:-1] if nullable else type_
+    if core.startswith("array<") and core.endswith(">"):
+        return core[len("array<") : -1], nullable
+    return None
+
+
+def compare_types(old: str, new: str) -> tuple[str, set[str]]:
+    """("wider" | "narrower" | "same" | "other", what was gained or lost). Arrays
+    compare their items (and their own nullability), anything else its members."""
+    old_items, new_items = _array_item(old), _array_item(new)
+    if old_items and new_items:
+        verdict, moved = compare_types(old_items[0], new_items[0])
+        nulls = (old_items[1], new_items[1])
+        if nulls == (False, True):
+            moved, verdict = (
+                moved | {"null"},
+                {"same": "wider", "wider": "wider"}.get(verdict, "other"),
+            )
+        elif nulls == (True, False):
+            moved, verdict = (
+                moved | {"null"},
+                {"same": "narrower", "narrower": "narrower"}.get(verdict, "other"),
+            )
+        return verdict, moved
+    before, after = members(old), members(new)
+    if before == after:
+        return "same", set()
+    if before < after:
+        return "wider", after - before
+    if after < before:
+        return "narrower", before - after
+    return "other", set()
+
+
 def type_change(path: str, old: str, new: str, *, sends: bool, receives: bool) -> dict[str, Any]:
     """A changed type. When one type admits everything the other does (a union that
-    gains or loses members, a type that becomes nullable), the change is a widening
-    or a narrowing: widening breaks only those who receive it (their code does not
-    expect the new member), narrowing only those who send it (their value may no
-    longer be accepted). Any other change breaks both."""
-    before, after = members(old), members(new)
-    if before < after:
-        gained = ", ".join(sorted(after - before))
-        return _change(f"{path}: type widened {old} -> {new} (now also {gained})", receives)
-    if after < before:
-        lost = ", ".join(sorted(before - after))
-        return _change(f"{path}: type narrowed {old} -> {new} (no longer {lost})", sends)
+    gains or loses members, a type that becomes nullable, an array of such), the
+    change is a widening or a narrowing: widening breaks only those who receive it
+    (their code does not expect the new member), narrowing only those who send it
+    (their value may no longer be accepted). Any other change breaks both."""
+    verdict, moved = compare_types(old, new)
+    listed = ", ".join(sorted(moved))
+    if verdict == "wider":
+        return _change(f"{path}: type widened {old} -> {new} (now also {listed})", receives)
+    if verdict == "narrower":
+        return _change(f"{path}: type narrowed {old} -> {new} (no longer {listed})", sends)
     return _change(f"{path}: type {old} -> {new}", True)
 
 

@@ -229,8 +229,14 @@ STRING_ID_PARAMETERS = {
     "assignedOptionIds",
     "attributeId",
     "attributeOptionId",
+    # Unified calendars (spec of 2026-03-26): the provider's calendar id (default
+    # "primary") and event id, and a connection id the spec documents as an opaque
+    # string ("Stable ID for this calendar connection"); no live answer shows a number.
+    "calendarId",
     "clientId",
+    "connectionId",
     "delegationCredentialId",
+    "eventId",
     "externalId",
     "linkId",
     "optionId",
