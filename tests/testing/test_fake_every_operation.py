@@ -43,9 +43,11 @@ OWN_RECORDING = {
 ROUTES = {route.operation_id: route for route in load_routes()}
 
 
-def test_the_fake_routes_every_operation_of_the_client() -> None:
+def test_the_fake_routes_every_operation_of_the_client(overlaid_spec: dict[str, Any]) -> None:
     assert set(ROUTES) == set(ENDPOINTS)
-    assert len(ROUTES) >= 272
+    methods = ("get", "put", "post", "delete", "patch")
+    operations = sum(m in item for item in overlaid_spec["paths"].values() for m in methods)
+    assert len(ROUTES) == operations > 0
 
 
 def _call(cal: Cal, operation_id: str) -> Any:
