@@ -269,6 +269,16 @@ def huge(status: int = 200, size: int = 4 * 1024 * 1024, declare: bool = True) -
     return act
 
 
+def slow(action: Action, seconds: float) -> Action:
+    """`action`, after `seconds` of silence."""
+
+    async def act(conn: Conn, request: Received) -> bool:
+        await asyncio.sleep(seconds)
+        return await action(conn, request)
+
+    return act
+
+
 def redirect(status: int, location: str) -> Action:
     return reply(status, {"message": "moved"}, headers={"location": location})
 

@@ -29,6 +29,7 @@ from _faultserver import (
     reply,
     reset_before_answer,
     reset_mid_body,
+    slow,
 )
 from calcom import (
     APIConnectionError,
@@ -177,6 +178,21 @@ def test_a_refresh_that_never_left_is_retried(late: Any, make_cal: Any) -> None:
     assert cal.me.get().data.id == 7
     assert len(waits) == 1
     assert late.server.count("POST", PLATFORM_REFRESH) == 1
+
+
+def test_a_short_call_deadline_does_not_cut_a_refresh_in_flight(
+    api: FaultServer, make_cal: Any
+) -> None:
+    """Cut off after sending, the refresh token might be spent for everybody: the
+    refresh runs under the client's deadline, the impatient call alone fails."""
+    api.route("POST", PLATFORM_REFRESH, slow(reply(200, platform_tokens()), 0.4))
+    serve_me(api)
+    cal = make_cal(**managed_user())
+    with pytest.raises(APITimeoutError, match="deadline"):
+        cal.me.get.with_options(deadline=0.2)()
+    assert cal.tokens is not None and cal.tokens.access_token == NEW_ACCESS_TOKEN
+    assert cal.me.get().data.id == 7
+    assert api.count("POST", PLATFORM_REFRESH) == 1
 
 
 # --- item 5: the callback ------------------------------------------------------------

@@ -28,7 +28,7 @@ from ._auth import Credentials, OnTokenRefresh, RefreshFlow, TokenPair
 from ._endpoint import Operation, RequestOptions
 from ._lenient import StrictParseError, strict_parsing
 from ._query import bracketed, needs_brackets
-from ._redact import mask_headers, scrub
+from ._redact import MaskedHeaders, mask_headers, scrub
 from ._resources._root import AsyncRoot, Root
 from ._retry import (
     IDEMPOTENT_METHODS,
@@ -327,7 +327,8 @@ class _BaseClient:
                 f"{operation.method} {operation.path}: a header value is not ASCII text "
                 "(extra_headers or a header parameter)"
             ) from None
-        mask_headers(request)
+        if type(request.headers) is httpx.Headers:  # mask_headers, inlined: the hot path
+            request.headers.__class__ = MaskedHeaders
         return request
 
     def _redirected(
@@ -448,9 +449,6 @@ class _BaseClient:
     def _retries(self, options: RequestOptions) -> int:
         return self.retry.max_retries if options.max_retries is None else options.max_retries
 
-    def _deadline(self, options: RequestOptions) -> Deadline:
-        return Deadline(options.deadline if options.has_deadline else self.deadline)
-
     def _retry_wait(self, response: httpx.Response, attempt: int, max_retries: int) -> float | None:
         """An error answer: seconds to wait before a retry, None to raise it."""
         if attempt < max_retries and retryable_status(
@@ -485,7 +483,7 @@ class _BaseClient:
         self, operation: Operation, kwargs: dict[str, Any], options: RequestOptions
     ) -> Plan[httpx.Response]:
         creds = self._credentials
-        deadline = self._deadline(options)
+        deadline = Deadline(options.deadline if options.has_deadline else self.deadline)
         if creds.pending is not None:
             yield (_HAND_OVER,)
         tokens = creds.tokens
@@ -506,7 +504,7 @@ class _BaseClient:
             capped = False
             try:
                 capped = deadline.cap(request)
-                response: httpx.Response = yield (_SEND, request, deadline)
+                response: httpx.Response = yield (_SEND, request, deadline, capped)
             except DeadlineExceeded:
                 self._log(request, "deadline", started, attempt)
                 raise self._deadline_error(request, deadline) from None
@@ -532,12 +530,13 @@ class _BaseClient:
                 attempt += 1
                 request = None
                 continue
-            mask_headers(response)
+            if type(response.headers) is httpx.Headers:  # mask_headers, inlined
+                response.headers.__class__ = MaskedHeaders
             status = response.status_code
             self._log(request, status, started, attempt)
             if 200 <= status < 300:
                 try:
-                    yield (_READ, response, self.max_response_size, deadline, False)
+                    yield (_READ, response, self.max_response_size, deadline, False, capped)
                 except DeadlineExceeded:
                     raise self._deadline_error(request, deadline) from None
                 except _TooLarge as error:
@@ -571,7 +570,7 @@ class _BaseClient:
                     continue
                 return response
             # Error and redirect bodies are small and only read for their message.
-            yield (_READ, response, ERROR_BODY_LIMIT, deadline, True)
+            yield (_READ, response, ERROR_BODY_LIMIT, deadline, True, capped)
             if 300 <= status < 400:
                 request = self._redirected(request, response, hops)
                 hops += 1
@@ -625,6 +624,18 @@ class _BaseClient:
             raise error.with_traceback(None)
         return True
 
+    def _refresh_deadline(self, call: Deadline) -> Deadline:
+        """A refresh in flight is not cut short by one call's (maybe tiny) deadline:
+        cut off after sending, its refresh token may be spent for every caller. It
+        gets the client's deadline, and starts only if the call has time left."""
+        if call.expired():
+            url = self.base_url + self._credentials.refresh_request()["url"]
+            raise exc.APITimeoutError(
+                f"token refresh: the call's deadline of {call.seconds:g} s passed before it",
+                request=httpx.Request("POST", url),
+            )
+        return Deadline(self.deadline)
+
     def _refresh_failed(self, attempt: _RefreshAttempt, error: BaseException) -> None:
         creds = self._credentials
         # Counted when it ends: a caller that queued during it knows it is a waiter.
@@ -653,9 +664,10 @@ class _BaseClient:
             mask_headers(request)
             shown = _stand_in(request)
             started = time.perf_counter()
+            capped = False
             try:
-                deadline.cap(request)
-                response: httpx.Response = yield (_SEND, request, deadline)
+                capped = deadline.cap(request)
+                response: httpx.Response = yield (_SEND, request, deadline, capped)
             except DeadlineExceeded:
                 attempt.maybe_spent = True
                 raise self._deadline_error(shown, deadline, what) from None
@@ -675,7 +687,7 @@ class _BaseClient:
             # From here on the server has the token, unless it says it failed or refused.
             attempt.maybe_spent = True
             try:
-                yield (_READ, response, ERROR_BODY_LIMIT, deadline, False)
+                yield (_READ, response, ERROR_BODY_LIMIT, deadline, False, capped)
             except (httpx.HTTPError, DeadlineExceeded, _TooLarge) as error:
                 raise exc.ResponseParseError(
                     f"{what}the {response.status_code} answer could not be read "
@@ -839,8 +851,9 @@ class Cal(_BaseClient, Root):
                 return
             assert creds.tokens is not None
             attempt = _RefreshAttempt(creds.tokens)
+            own = self._refresh_deadline(deadline)  # raises for this caller alone
             try:
-                self._run(self._refresh_plan(deadline, attempt))
+                self._run(self._refresh_plan(own, attempt))
             except exc.CalError as error:
                 self._refresh_failed(attempt, error)
                 raise
@@ -1002,7 +1015,10 @@ class AsyncCal(_BaseClient, AsyncRoot):
                 try:
                     kind = step[0]
                     if kind == _SEND:
-                        left = step[2].remaining()
+                        # A timer only when the deadline is nearer than the timeouts:
+                        # then it cancels the request in flight exactly (a server
+                        # dripping its answer); otherwise the timeouts are the bound.
+                        left = step[2].remaining() if step[3] else None
                         if left is None:
                             result = await self._http.send(
                                 step[1], stream=True, follow_redirects=False
@@ -1018,7 +1034,7 @@ class AsyncCal(_BaseClient, AsyncRoot):
                         opened = result
                     elif kind == _READ:
                         opened = None
-                        left = step[3].remaining()
+                        left = step[3].remaining() if step[5] else None
                         if left is None or hasattr(step[1], "_content"):
                             # No deadline, or nothing left to wait for (already in memory).
                             await _aread(step[1], step[2], step[3], step[4])
@@ -1080,8 +1096,9 @@ class AsyncCal(_BaseClient, AsyncRoot):
                 return
             assert creds.tokens is not None
             attempt = _RefreshAttempt(creds.tokens)
+            own = self._refresh_deadline(deadline)  # raises for this caller alone
             try:
-                await self._run(self._refresh_plan(deadline, attempt))
+                await self._run(self._refresh_plan(own, attempt))
             except exc.CalError as error:
                 self._refresh_failed(attempt, error)
                 raise

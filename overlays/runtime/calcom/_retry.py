@@ -160,10 +160,13 @@ class Deadline:
         if left <= 0:
             raise DeadlineExceeded
         timeout: dict[str, Any] = request.extensions.get("timeout") or {}
-        if any(value is None or value > left for value in timeout.values()):
-            request.extensions["timeout"] = {
-                phase: left if value is None or value > left else value
-                for phase, value in timeout.items()
-            }
-            return True
-        return False
+        for value in timeout.values():
+            if value is None or value > left:
+                break
+        else:
+            return False  # every timeout ends before the deadline (the usual case)
+        request.extensions["timeout"] = {
+            phase: left if value is None or value > left else value
+            for phase, value in timeout.items()
+        }
+        return True
