@@ -195,6 +195,19 @@ def test_a_short_call_deadline_does_not_cut_a_refresh_in_flight(
     assert api.count("POST", PLATFORM_REFRESH) == 1
 
 
+async def test_a_waiter_gives_up_at_its_own_deadline(api: FaultServer, make_async_cal: Any) -> None:
+    api.route("POST", PLATFORM_REFRESH, slow(reply(200, platform_tokens()), 0.5))
+    serve_me(api)
+    cal = make_async_cal(**managed_user())
+    patient, hasty = await asyncio.gather(
+        cal.me.get(), cal.me.get.with_options(deadline=0.15)(), return_exceptions=True
+    )
+    assert not isinstance(patient, BaseException) and patient.data.id == 7
+    assert isinstance(hasty, APITimeoutError) and "deadline" in str(hasty)
+    assert api.count("POST", PLATFORM_REFRESH) == 1
+    await cal.close()
+
+
 # --- item 5: the callback ------------------------------------------------------------
 
 

@@ -629,12 +629,15 @@ class _BaseClient:
         cut off after sending, its refresh token may be spent for every caller. It
         gets the client's deadline, and starts only if the call has time left."""
         if call.expired():
-            url = self.base_url + self._credentials.refresh_request()["url"]
-            raise exc.APITimeoutError(
-                f"token refresh: the call's deadline of {call.seconds:g} s passed before it",
-                request=httpx.Request("POST", url),
-            )
+            raise self._refresh_too_late(call, "before it")
         return Deadline(self.deadline)
+
+    def _refresh_too_late(self, call: Deadline, when: str) -> exc.APITimeoutError:
+        url = self.base_url + self._credentials.refresh_request()["url"]
+        return exc.APITimeoutError(
+            f"token refresh: the call's deadline of {call.seconds:g} s passed {when}",
+            request=httpx.Request("POST", url),
+        )
 
     def _refresh_failed(self, attempt: _RefreshAttempt, error: BaseException) -> None:
         creds = self._credentials
@@ -732,6 +735,15 @@ class Cal(_BaseClient, Root):
 
     >>> cal = Cal(api_key="cal_live_…")
     >>> bookings = cal.bookings.list(take=10)
+
+    `timeout` bounds each network wait (default 30 s read, 5 s connect);
+    `deadline` the whole call, retries, waits and redirects included (default
+    90 s, None: no bound); `max_retries` the retries (429 always, the rest only
+    where resending is safe); `max_response_size` the bytes of an answer that
+    are read (default 16 MiB). `on_token_refresh` receives every rotated token
+    pair; while it raises, the pair stays in `pending_tokens` and is handed
+    over again before the next request. The README's "Failure contract" has
+    the details.
     """
 
     def __init__(
@@ -845,8 +857,11 @@ class Cal(_BaseClient, Root):
         if not creds.can_refresh:
             return
         seen = creds.refresh_attempts
-        with self._refresh_lock:
-            # Concurrent calls queue here; the first refreshes, the others share its outcome.
+        # Concurrent calls queue here; the first refreshes, the others share its outcome.
+        left = deadline.remaining()
+        if not self._refresh_lock.acquire(timeout=-1 if left is None else max(left, 0.0)):
+            raise self._refresh_too_late(deadline, "waiting for another call's refresh")
+        try:
             if not self._refresh_due(stale, seen):
                 return
             assert creds.tokens is not None
@@ -857,6 +872,8 @@ class Cal(_BaseClient, Root):
             except exc.CalError as error:
                 self._refresh_failed(attempt, error)
                 raise
+        finally:
+            self._refresh_lock.release()
         self._hand_over()
 
     def _hand_over(self) -> None:
@@ -936,7 +953,8 @@ async def _aread(response: httpx.Response, limit: int, deadline: Deadline, lenie
 
 
 class AsyncCal(_BaseClient, AsyncRoot):
-    """Asynchronous Cal.com API v2 client; the same surface as `Cal`, awaited."""
+    """Asynchronous Cal.com API v2 client; the same surface and options as `Cal`,
+    awaited (`sleep` is a coroutine function; `on_token_refresh` may be one)."""
 
     def __init__(
         self,
@@ -1090,8 +1108,22 @@ class AsyncCal(_BaseClient, AsyncRoot):
         if not creds.can_refresh:
             return
         seen = creds.refresh_attempts
-        async with self._lock():
-            # Concurrent calls queue here; the first refreshes, the others share its outcome.
+        # Concurrent calls queue here; the first refreshes, the others share its outcome.
+        lock = self._lock()
+        left = deadline.remaining()
+        if left is None:
+            await lock.acquire()
+        else:
+            import asyncio
+
+            try:
+                async with asyncio.timeout(max(left, 0.0)):
+                    await lock.acquire()
+            except TimeoutError:
+                raise self._refresh_too_late(
+                    deadline, "waiting for another call's refresh"
+                ) from None
+        try:
             if not self._refresh_due(stale, seen):
                 return
             assert creds.tokens is not None
@@ -1102,6 +1134,8 @@ class AsyncCal(_BaseClient, AsyncRoot):
             except exc.CalError as error:
                 self._refresh_failed(attempt, error)
                 raise
+        finally:
+            lock.release()
         await self._hand_over()
 
     async def _hand_over(self) -> None:
