@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     if not folder.is_dir():
         print(f"no captures at {folder}", file=sys.stderr)
         return 2
-    spec = json.loads((ROOT / "generated" / "openapi.json").read_text())
+    spec = json.loads((recordings._generated_dir(None) / "openapi.json").read_text())
     ops = recordings.spec_operations(spec)
     written: set[Path] = set()
     skipped = 0

@@ -189,7 +189,7 @@ def real_response_outcome(path: Path, record: dict[str, Any], *, strict: bool = 
 
     name = f"real-responses/{path.stem}"
     status = int(record["status"])
-    spec = json.loads((ROOT / "generated" / "openapi.json").read_text())
+    spec = json.loads((recordings._generated_dir(None) / "openapi.json").read_text())
     operations = recordings.spec_operations(spec)
     op = recordings.operation_serving(operations, record["method"], record["path"])
     if op is None:
