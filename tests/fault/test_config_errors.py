@@ -10,10 +10,21 @@ from _faultserver import API_KEY, ME, FaultServer, reply
 from calcom import AuthenticationError, Cal
 
 
-@pytest.mark.parametrize("url", ["127.0.0.1:8765", "api.cal.com", "ftp://cal.example.org", ""])
+@pytest.mark.parametrize(
+    "url", ["127.0.0.1:8765", "api.cal.com", "ftp://cal.example.org", "://", "", " "]
+)
 def test_base_url_without_a_scheme_is_rejected(url: str) -> None:
     with pytest.raises(ValueError, match="base_url"):
-        Cal(api_key=API_KEY, base_url=url or "://")
+        Cal(api_key=API_KEY, base_url=url)
+
+
+def test_an_empty_base_url_is_not_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "" is a mistake (an unset variable formatted in), not a wish for api.cal.com
+    # nor for $CAL_BASE_URL: sending there would reach a server nobody chose.
+    monkeypatch.setenv("CAL_BASE_URL", "https://cal.example.org")
+    with pytest.raises(ValueError, match="base_url"):
+        Cal(api_key=API_KEY, base_url="")
+    assert Cal(api_key=API_KEY).base_url == "https://cal.example.org"
 
 
 def test_base_url_with_credentials_is_rejected_without_echoing_them() -> None:

@@ -380,12 +380,29 @@ def test_dates_and_times_of_day_stay_strings(spec: dict[str, Any], key: str, pro
     assert schema.get("type") == "string" and "format" not in schema
 
 
-def test_booking_filters_are_date_times(spec: dict[str, Any]) -> None:
+def test_booking_filters_take_a_date_time_or_a_date(spec: dict[str, Any]) -> None:
+    # The server reads them with new Date(value) after @IsISO8601 (a bare date
+    # passes): a datetime or a date, datetime first as for the slot ranges.
     found = [
-        p for _, _, p in parameters(spec) if p["in"] == "query" and p["name"] in BOOKING_FILTERS
+        p
+        for path, _, p in parameters(spec)
+        if path.endswith("/bookings") and p["in"] == "query" and p["name"] in BOOKING_FILTERS
     ]
     assert len(found) >= 22
-    assert {p["schema"].get("format") for p in found} == {"date-time"}
+    for parameter in found:
+        assert parameter["schema"]["oneOf"] == [
+            {"type": "string", "format": "date-time"},
+            {"type": "string", "format": "date"},
+        ], parameter["name"]
+        assert "type" not in parameter["schema"]
+        assert not parameter["schema"]["example"].startswith("?")
+    # The routing-form twins (afterCreatedAt…) are date-time in the spec already.
+    twins = [
+        p
+        for path, _, p in parameters(spec)
+        if "/routing-forms" in path and p["in"] == "query" and p["name"] in BOOKING_FILTERS
+    ]
+    assert twins and {p["schema"].get("format") for p in twins} == {"date-time"}
 
 
 SLOT_RANGE_ROUTES = (

@@ -91,6 +91,26 @@ def test_default_base_url(api: MockAPI, make_cal: Any) -> None:
     assert str(api.requests[0].url) == "https://api.cal.com/v2/bookings/uid1"
 
 
+def test_parsed_urls_are_reused_bounded_and_follow_base_url(
+    api: MockAPI, make_cal: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import calcom._client
+
+    monkeypatch.setattr(calcom._client, "_URL_CACHE_SIZE", 8)
+    cal = make_cal()
+    for n in range(20):
+        cal.bookings.get(f"uid{n}")
+    assert 0 < len(cal._urls) <= 8
+    assert str(api.requests[-1].url) == "https://api.cal.com/v2/bookings/uid19"
+    cal.bookings.get("uid1")
+    cal.base_url = "https://cal.example.org/api"  # a cached URL never outlives its base
+    cal.bookings.get("uid1")
+    assert [str(r.url) for r in api.requests[-2:]] == [
+        "https://api.cal.com/v2/bookings/uid1",
+        "https://cal.example.org/api/v2/bookings/uid1",
+    ]
+
+
 def test_token_refresh_honours_base_url(api: MockAPI, make_cal: Any) -> None:
     api.on("POST", f"/api/v2/oauth/{CLIENT_ID}/refresh", _refreshed())
     cal = make_cal(base_url="https://cal.example.org/api", **_expired_managed_user())

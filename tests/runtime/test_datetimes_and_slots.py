@@ -145,6 +145,15 @@ def test_query_datetimes_are_utc_z(api: MockAPI, make_cal: Any) -> None:
     assert api.requests[0].url.params["afterStart"] == "2026-12-01T08:00:00Z"
 
 
+def test_booking_filters_take_dates(api: MockAPI, make_cal: Any) -> None:
+    make_cal().bookings.list(
+        after_start=dt.date(2026, 12, 1), before_end=dt.datetime(2026, 12, 8, tzinfo=dt.UTC)
+    )
+    params = api.requests[0].url.params
+    assert params["afterStart"] == "2026-12-01"
+    assert params["beforeEnd"] == "2026-12-08T00:00:00Z"
+
+
 # --- naive datetimes -----------------------------------------------------------------
 
 

@@ -68,6 +68,23 @@ def test_required_body_fields_are_required_in_the_signature(cal: calcom.Cal) -> 
     assert "Required: `start`, `attendee`" in (cal.bookings.create.__doc__ or "")
 
 
+def test_printed_signatures_name_types_as_a_user_writes_them(cal: calcom.Cal) -> None:
+    shown = str(inspect.signature(cal.bookings.create))
+    assert "calcom._generated" not in shown and "typing." not in shown
+    assert "start: datetime," in shown and "attendee: CreateBookingAttendee," in shown
+    assert "-> CreateBookingOutput" in shown
+    listing = str(inspect.signature(cal.bookings.list))
+    assert "after_start: date | datetime | Unset = UNSET" in listing
+    assert "Literal['asc', 'desc']" in listing
+    # The annotations stay the real types (argument checks and tools read them).
+    from calcom.models import CreateBookingAttendee
+
+    parameter = inspect.signature(cal.bookings.create).parameters["attendee"]
+    assert parameter.annotation is CreateBookingAttendee
+    shown = pydoc.render_doc(cal.bookings.create, renderer=pydoc.plaintext)
+    assert "attendee: CreateBookingAttendee" in shown and "calcom._generated" not in shown
+
+
 def test_help_of_with_options_names_its_default() -> None:
     shown = pydoc.render_doc(calcom.Cal(api_key="x").me.get.with_options, renderer=pydoc.plaintext)
     assert "= CLIENT_DEFAULT" in shown and "object at 0x" not in shown

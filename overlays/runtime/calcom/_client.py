@@ -78,6 +78,7 @@ _NO_CREDENTIALS_HINT = (
 
 # The I/O steps a plan yields to its driver.
 _SEND, _READ, _SLEEP, _REFRESH, _HAND_OVER = range(5)
+_URL_CACHE_SIZE = 512
 Step = tuple[Any, ...]
 Plan = Generator[Step, Any, R]
 
@@ -228,9 +229,13 @@ class _BaseClient:
             refresh_flow=refresh_flow,
             on_refresh=on_token_refresh,
         )
-        self.base_url = _clean_base_url(
-            base_url or os.environ.get("CAL_BASE_URL") or DEFAULT_BASE_URL
-        )
+        if base_url is None:
+            # An explicit "" is a mistake to report, not a wish for the default.
+            base_url = os.environ.get("CAL_BASE_URL") or DEFAULT_BASE_URL
+        self.base_url = _clean_base_url(base_url)
+        # Parsed request URLs: httpx parses a str URL on every request (a tenth of a
+        # call's cost); an httpx.URL is reused as is. Bounded: ids make URLs vary.
+        self._urls: dict[str, httpx.URL] = {}
         if timeout is None and http_client is not None:
             # An injected client's timeout is honoured when it was set on purpose.
             if http_client.timeout != _HTTPX_DEFAULT_TIMEOUT:
@@ -311,9 +316,16 @@ class _BaseClient:
             params = bracketed(params)  # deepObject parameters (calendarsToLoad[0][…])
         timeout = options.timeout if options.has_timeout else self.timeout
         try:
+            target = self.base_url + kwargs["url"]
+            url = self._urls.get(target)
+            if url is None:
+                url = httpx.URL(target)
+                if len(self._urls) >= _URL_CACHE_SIZE:
+                    self._urls.clear()
+                self._urls[target] = url
             request = http.build_request(
                 kwargs["method"],
-                self.base_url + kwargs["url"],
+                url,
                 params=params,
                 json=kwargs.get("json"),
                 data=kwargs.get("data"),

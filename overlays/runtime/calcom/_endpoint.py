@@ -15,6 +15,7 @@ import functools
 import inspect
 import logging
 import operator
+import re
 import types
 import typing
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -216,7 +217,7 @@ class Endpoint(Generic[P, R]):
                 for param in inspect.signature(build).parameters.values()
             ]
             result = inspect.signature(self.parse).return_annotation
-            signature = self._signature = inspect.Signature(params, return_annotation=result)
+            signature = self._signature = _Signature(params, return_annotation=result)
         return signature
 
     def doc(self) -> str:
@@ -572,6 +573,25 @@ def _items_of(endpoint: PaginatedEndpoint[Any, Any, T], page: Any) -> Sequence[T
     if isinstance(items, Sequence) and not isinstance(items, str | bytes):
         return items
     return ()
+
+
+class _Signature(inspect.Signature):
+    """A signature that prints the way a user writes the types (`BookingOutput | Unset`,
+    `Literal['asc', 'desc']`), not their modules (`calcom._generated.models.booking_output.
+    BookingOutput`). The annotations themselves stay the real types: argument checks,
+    type-aware tools and `typing.get_type_hints` users read those."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return _QUALIFIERS.sub("", super().__str__())
+
+
+# Module paths inspect puts before a class name: the generated models' and types',
+# typing's, and datetime's (`datetime.datetime` reads as `datetime`).
+_QUALIFIERS = re.compile(
+    r"\b(?:calcom\._generated\.(?:models\.\w+|types)|typing|datetime(?=\.date))\."
+)
 
 
 def _without_unset(annotation: Any) -> Any:
