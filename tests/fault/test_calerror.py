@@ -125,3 +125,14 @@ def test_undecodable_answer_to_a_post_says_it_was_handled(api: FaultServer, make
         make_cal().bookings.create(**booking_kwargs())
     assert caught.value.response.status_code == 201
     assert api.count("POST", "/v2/bookings") == 1  # and it is not sent again
+
+
+@pytest.mark.parametrize("body", ["deep", "not json"])
+def test_raw_response_json_is_a_cal_error(api: FaultServer, make_cal: Any, body: str) -> None:
+    if body == "deep":
+        api.route("GET", "/v2/me", deep_json(200))
+    else:
+        api.route("GET", "/v2/me", reply(200, body=b"<html>maintenance</html>"))
+    raw = make_cal().me.get.with_raw_response()
+    with pytest.raises(ResponseParseError, match="GET /v2/me: the 200 answer is not JSON"):
+        raw.json()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypeVar, cast, 
 
 import httpx
 
+from . import _exceptions as exc
 from ._arguments import ArgumentChecker, check_timeout
 from ._generated.types import Unset
 
@@ -116,7 +117,17 @@ class APIResponse(Generic[R]):
         return self.http_response.headers
 
     def json(self) -> Any:
-        return self.http_response.json()
+        """The body as JSON; a body that is not JSON (or nests too deep for Python's
+        parser) raises ResponseParseError, a CalError like every other failure."""
+        try:
+            return self.http_response.json()
+        except (ValueError, RecursionError) as error:
+            request = self.http_response.request
+            raise exc.ResponseParseError(
+                f"{request.method} {request.url.path}: the {self.status_code} answer is not "
+                f"JSON: {type(error).__name__}: {str(error)[: exc.MAX_MESSAGE]}",
+                response=self.http_response,
+            ) from None
 
     def parse(self) -> R:
         if not self._parsed:
