@@ -90,7 +90,7 @@ class Action:
 
     @property
     def where(self) -> str:
-        return f"{self.source} action #{self.index} (target {self.target})"
+        return f"{self.source} action #{self.index} (0-based, target {self.target})"
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def parse_overlay(document: Any, source: str, *, require_descriptions: bool = Tr
 
     actions = []
     for index, raw in enumerate(raw_actions):
-        where = f"action #{index}"
+        where = f"action #{index} (0-based)"
         if not isinstance(raw, dict):
             raise bad(f"{where} is not a mapping")
         extra = {k for k in set(raw) - _ACTION_KEYS if not str(k).startswith("x-")}

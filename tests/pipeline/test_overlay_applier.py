@@ -59,7 +59,7 @@ def test_update_of_every_match() -> None:
 
 
 def test_update_of_a_scalar_target_errors() -> None:
-    with pytest.raises(OverlayError, match=r"t\.yaml action #0 \(target \$\.a\.s\).*str"):
+    with pytest.raises(OverlayError, match=r"t\.yaml action #0 \(0-based, target \$\.a\.s\).*str"):
         apply({"a": {"s": "x"}}, act("$.a.s", update="y"))
 
 
@@ -204,7 +204,7 @@ def test_extension_keys_and_extends_are_allowed() -> None:
 @pytest.mark.parametrize(
     ("raw", "complaint"),
     [
-        ("not a mapping", "action #1 is not a mapping"),
+        ("not a mapping", "action #1 (0-based) is not a mapping"),
         ({"description": "d", "update": {}}, "needs a JSONPath 'target'"),
         ({"target": 1, "description": "d", "update": {}}, "needs a JSONPath 'target'"),
         ({"target": "paths", "description": "d", "update": {}}, "starting with '$'"),
@@ -227,7 +227,7 @@ def test_extension_keys_and_extends_are_allowed() -> None:
 def test_malformed_action(raw: Any, complaint: str) -> None:
     with pytest.raises(OverlayError, match=re.escape(complaint)) as info:
         overlay.parse_overlay(doc(GOOD, raw), "bad.yaml")
-    assert str(info.value).startswith("bad.yaml: malformed overlay: action #1")
+    assert str(info.value).startswith("bad.yaml: malformed overlay: action #1 (0-based)")
 
 
 def test_rfc9535_filters_are_accepted() -> None:
