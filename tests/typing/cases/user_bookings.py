@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import assert_type, reveal_type
 
 from calcom import APIResponse, AsyncCal, Cal
@@ -22,6 +22,8 @@ ADA = CreateBookingAttendee(name="Ada", email="ada@example.com", time_zone="Euro
 def listing(cal: Cal) -> None:
     page = cal.bookings.list(status=["upcoming"], take=10)
     reveal_type(page.data[0])
+    # A booking filter takes a date (00:00 UTC) or an aware datetime.
+    cal.bookings.list(after_start=date(2026, 12, 1), before_end=START)
     for booking in cal.bookings.list.iter(status=["past"], take=100):
         reveal_type(booking)
         reveal_type(booking.start)

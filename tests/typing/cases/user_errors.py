@@ -9,6 +9,7 @@ def wrong_calls(cal: Cal) -> None:
     cal.bookings.list(stauts=["upcoming"])  # E: misspelt parameter
     cal.bookings.list(take="10")  # E: str where an int is expected
     cal.bookings.get()  # E: the path parameter is required
+    cal.bookings.list(after_start="2026-12-01")  # E: a date or datetime, not a string
 
 
 def missing_required_body_fields(cal: Cal) -> None:
