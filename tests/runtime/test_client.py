@@ -94,9 +94,9 @@ def test_default_base_url(api: MockAPI, make_cal: Any) -> None:
 def test_parsed_urls_are_reused_bounded_and_follow_base_url(
     api: MockAPI, make_cal: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import calcom._client
+    import calcom._plan
 
-    monkeypatch.setattr(calcom._client, "_URL_CACHE_SIZE", 8)
+    monkeypatch.setattr(calcom._plan, "URL_CACHE_SIZE", 8)
     cal = make_cal()
     for n in range(20):
         cal.bookings.get(f"uid{n}")
