@@ -320,21 +320,17 @@ class Planner:
             except DeadlineExceeded:
                 self._log(request, "deadline", started, attempt)
                 raise self._deadline_error(request, deadline) from None
-            except httpx.TimeoutException as error:
-                if capped and (deadline.remaining() or 0.0) <= self.retry.initial_delay:
+            except httpx.HTTPError as error:
+                timed_out = isinstance(error, httpx.TimeoutException)
+                if (
+                    timed_out
+                    and capped
+                    and (deadline.remaining() or 0.0) <= self.retry.initial_delay
+                ):
                     # The timeout was the deadline's (it shrank the timeouts).
                     self._log(request, "deadline", started, attempt)
                     raise self._deadline_error(request, deadline) from error
-                self._log(request, "timeout", started, attempt)
-                wait = self._no_answer_wait(request, error, attempt, max_retries, deadline)
-                if wait is None:
-                    raise self._connection_error(request, error, attempt) from error
-                yield (SLEEP, wait, deadline)
-                attempt += 1
-                request = None
-                continue
-            except httpx.HTTPError as error:
-                self._log(request, "connection error", started, attempt)
+                self._log(request, "timeout" if timed_out else "connection error", started, attempt)
                 wait = self._no_answer_wait(request, error, attempt, max_retries, deadline)
                 if wait is None:
                     raise self._connection_error(request, error, attempt) from error

@@ -39,6 +39,13 @@ class Body:
         if self.deadline.expired():
             raise DeadlineExceeded
 
+    def refuse_announced(self, response: httpx.Response) -> None:
+        """Raise TooLarge for a body whose announced size will not fit (before a byte
+        is read)."""
+        size = declared_too_large(response, self.limit)
+        if size is not None:
+            raise TooLarge(size)
+
     def keep(self, response: httpx.Response) -> None:
         # What Response.read() stores; set here because the body was read in chunks.
         response._content = b"".join(self.chunks)[: self.limit]
@@ -60,9 +67,8 @@ def read_body(response: httpx.Response, limit: int, deadline: Deadline, lenient:
         return
     body = Body(limit, deadline)
     try:
-        size = None if lenient else declared_too_large(response, limit)
-        if size is not None:
-            raise TooLarge(size)
+        if not lenient:
+            body.refuse_announced(response)
         for chunk in response.iter_bytes():
             body.add(chunk)
     except Exception:
@@ -82,9 +88,8 @@ async def aread_body(
         return
     body = Body(limit, deadline)
     try:
-        size = None if lenient else declared_too_large(response, limit)
-        if size is not None:
-            raise TooLarge(size)
+        if not lenient:
+            body.refuse_announced(response)
         async for chunk in response.aiter_bytes():
             body.add(chunk)
     except Exception:
