@@ -20,6 +20,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import _answers as answers
+from _answers import ME as ME  # re-exported to the fault tests
+
 API_KEY = "cal_test_f4ult5u1t3s3cr3t0123456789"
 CLIENT_ID = "clfault0clientid"
 CLIENT_SECRET = "sk-f4ult-cl13nt-s3cr3t-99a1"
@@ -30,22 +33,6 @@ NEW_REFRESH_TOKEN = "rt-f4ult-n3w-r3fr3sh-11a4"
 SECRETS = (API_KEY, CLIENT_SECRET, ACCESS_TOKEN, REFRESH_TOKEN, NEW_ACCESS_TOKEN, NEW_REFRESH_TOKEN)
 PLATFORM_REFRESH = f"/v2/oauth/{CLIENT_ID}/refresh"
 
-ME: dict[str, Any] = {
-    "status": "success",
-    "data": {
-        "id": 7,
-        "username": "ada",
-        "email": "ada@example.com",
-        "name": "Ada",
-        "avatarUrl": None,
-        "bio": None,
-        "timeFormat": 24,
-        "defaultScheduleId": 3,
-        "weekStart": "Monday",
-        "timeZone": "Europe/London",
-        "organizationId": None,
-    },
-}
 BOOKING_INPUT: dict[str, Any] = {
     "start": "2026-09-01T10:00:00Z",
     "eventTypeId": 11,
@@ -54,36 +41,8 @@ BOOKING_INPUT: dict[str, Any] = {
 
 
 def booking(uid: str, title: str) -> dict[str, Any]:
-    """A booking as Cal.com answers it under cal-api-version 2024-08-13."""
-    return {
-        "id": 1000,
-        "uid": uid,
-        "title": title,
-        "description": "",
-        "hosts": [
-            {
-                "id": 1,
-                "name": "Ada",
-                "email": "ada@example.com",
-                "username": "ada",
-                "timeZone": "Europe/London",
-            }
-        ],
-        "status": "accepted",
-        "start": "2026-09-01T10:00:00.000Z",
-        "end": "2026-09-01T10:30:00.000Z",
-        "duration": 30,
-        "eventTypeId": 11,
-        "eventType": {"id": 11, "slug": "30min"},
-        "location": "https://app.cal.com/video/x",
-        "absentHost": False,
-        "createdAt": "2026-08-19T21:15:00.077Z",
-        "updatedAt": "2026-08-19T21:15:44.185Z",
-        "attendees": [
-            {"name": "Bob", "email": "bob@example.com", "timeZone": "UTC", "absent": False}
-        ],
-        "bookingFieldsResponses": {"name": "Bob", "email": "bob@example.com"},
-    }
+    """A booking (tests/_answers.py) with the given uid and title."""
+    return answers.booking(0, id=1000, uid=uid, title=title)
 
 
 def platform_tokens(expires_in: float = 3600, now: float | None = None) -> dict[str, Any]:
