@@ -17,6 +17,7 @@ from calcom.webhooks import (
     CalVideoNoShowPayload,
     DelegationCredentialErrorPayload,
     FormPayload,
+    FormResponse,
     GenericPayload,
     InstantMeetingPayload,
     InvalidSignatureError,
@@ -405,7 +406,11 @@ def check_form_submitted(p: Any) -> None:
     assert p.form_id == "d8a3b0a4-4c2e-4e1c-9f8e-2f6a6f4e1b2c"
     assert p.form_name == "Sales routing"
     assert p.team_id == 5
-    assert p.responses["f1"] == {"label": "Company size", "value": "51-200"}
+    answer = p.responses["f1"]
+    assert isinstance(answer, FormResponse)
+    assert (answer.label, answer.value) == ("Company size", "51-200")
+    assert answer["value"] == "51-200"  # the JSON, as before
+    assert answer.raw == {"label": "Company size", "value": "51-200"}
     # FORM_SUBMITTED repeats each answer at the top level; it stays reachable.
     assert p.extra == {"f1": "51-200", "f2": "ana@example.org"}
     assert p.fallback_action == {}
@@ -416,6 +421,7 @@ def check_form_submitted_no_event(p: Any) -> None:
     assert p.form_name == "Newsletter signup"
     assert p.team_id is None
     assert p.responses["email"]["value"] == "ana@example.org"
+    assert p.responses["email"].value == "ana@example.org"
 
 
 def check_fallback_hit(p: Any) -> None:

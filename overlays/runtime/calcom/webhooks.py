@@ -47,6 +47,7 @@ __all__ = [
     "CalVideoNoShowPayload",
     "DelegationCredentialErrorPayload",
     "FormPayload",
+    "FormResponse",
     "GenericPayload",
     "InstantMeetingPayload",
     "InvalidSignatureError",
@@ -231,6 +232,7 @@ def _require_bytes(body: object) -> bytes:
 # --- Parsed objects -----------------------------------------------------------
 
 _M = TypeVar("_M", bound="WebhookObject")
+_A = TypeVar("_A", "BookingResponse", "FormResponse")
 
 
 class _Reader:
@@ -291,10 +293,17 @@ class _Reader:
 
     def answers(self, *names: str) -> dict[str, BookingResponse]:
         """Booking form answers: field name -> ``{label, value, isHidden}``."""
+        return self._answers(BookingResponse, names)
+
+    def form_answers(self, *names: str) -> dict[str, FormResponse]:
+        """Routing form answers: field id -> ``{label, value}``."""
+        return self._answers(FormResponse, names)
+
+    def _answers(self, cls: type[_A], names: tuple[str, ...]) -> dict[str, _A]:
         return {
-            str(key): BookingResponse.from_dict(item)
+            str(key): cls.from_dict(item)
             if isinstance(item, Mapping)
-            else BookingResponse(value=item)  # a bare value (not Cal.com's shape): kept as is
+            else cls(value=item)  # a bare value (not Cal.com's shape): kept as is
             for key, item in self.mapping(*names).items()
         }
 
@@ -406,6 +415,23 @@ class BookingResponse(WebhookObject):
             "value": r.value("value"),
             "is_hidden": r.flag("isHidden"),
         }
+
+
+@attrs.frozen(kw_only=True)
+class FormResponse(WebhookObject):
+    """One answer of a routing form: ``{"label": ..., "value": ...}``.
+
+    ``value`` is what the field holds: a string or a number, or a list of the
+    chosen options for a multiple-choice field. ``answer["value"]`` reads the
+    JSON as before.
+    """
+
+    label: str | None = None
+    value: Any = None
+
+    @classmethod
+    def _read(cls, r: _Reader) -> dict[str, Any]:
+        return {"label": r.text("label"), "value": r.value("value")}
 
 
 @attrs.frozen(kw_only=True)
@@ -716,8 +742,8 @@ class FormPayload(Payload):
     form_id: str | None = None
     form_name: str | None = None
     team_id: int | None = None
-    responses: dict[str, Any] = attrs.field(factory=dict)
-    """Answers by field id: ``{"<field id>": {"label": ..., "value": ...}}``."""
+    responses: dict[str, FormResponse] = attrs.field(factory=dict)
+    """Answers by field id (``payload.responses["<field id>"].value``)."""
     response_id: int | None = None
     """``ROUTING_FORM_FALLBACK_HIT`` only."""
     fallback_action: dict[str, Any] = attrs.field(factory=dict)
@@ -729,7 +755,7 @@ class FormPayload(Payload):
             "form_id": r.text("formId"),
             "form_name": r.text("formName"),
             "team_id": r.integer("teamId"),
-            "responses": r.mapping("responses"),
+            "responses": r.form_answers("responses"),
             "response_id": r.integer("responseId"),
             "fallback_action": r.mapping("fallbackAction"),
         }
