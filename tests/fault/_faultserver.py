@@ -190,6 +190,23 @@ def drip(status: int = 200, every: float = 0.2, size: int = 200) -> Action:
     return act
 
 
+def drip_head(status: int = 200, every: float = 0.1) -> Action:
+    """The status line and headers sent one byte every `every` seconds (then ME):
+    httpx reads headers inside one blocking call, and no single read times out."""
+
+    async def act(conn: Conn, request: Received) -> bool:
+        content = json.dumps(ME).encode()
+        for byte in head(status, None, len(content)):
+            if conn.server.stopping.is_set():
+                return False
+            await conn.send(bytes([byte]))
+            await asyncio.sleep(every)
+        await conn.send(content)
+        return True
+
+    return act
+
+
 def bad_gzip(status: int = 200) -> Action:
     async def act(conn: Conn, request: Received) -> bool:
         content = b"this is not gzip at all"

@@ -10,7 +10,8 @@ import time
 from typing import Any
 
 import pytest
-from _faultserver import ME, FaultServer, drip, hang, reply
+from _faultserver import ME, FaultServer, drip, drip_head, hang, reply
+from _scenarios import booking_kwargs
 from calcom import APITimeoutError, InternalServerError, RateLimitError
 
 
@@ -24,6 +25,52 @@ def test_a_dripping_server_cannot_hold_a_call_past_its_deadline(
         cal.me.get()
     assert time.monotonic() - started < 5
     assert api.count("GET", "/v2/me") == 1  # no time was left for a retry
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_headers_dripped_a_byte_at_a_time_cannot_hold_a_sync_call_past_its_deadline(
+    api: FaultServer, make_cal: Any, method: str
+) -> None:
+    # ~10 s of dripped headers; each byte comes well within the 1 s read timeout.
+    path = "/v2/me" if method == "GET" else "/v2/bookings"
+    api.route(method, path, drip_head(every=0.1))
+    cal = make_cal(timeout=1.0, deadline=1.0)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError, match="deadline of 1 s"):
+        if method == "GET":
+            cal.me.get()
+        else:
+            cal.bookings.create(**booking_kwargs())
+    assert time.monotonic() - started < 3
+    assert api.count(method, path) == 1
+
+
+def test_a_far_deadline_still_bounds_a_dripped_head(api: FaultServer, make_cal: Any) -> None:
+    # The deadline (1.5 s) is farther than a read timeout (1 s) at the start, so
+    # the timeouts are not shrunk: the socket waits end at the deadline anyway.
+    api.route("GET", "/v2/me", drip_head(every=0.3))
+    cal = make_cal(timeout=1.0, deadline=1.5, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError, match="deadline of 1.5 s"):
+        cal.me.get()
+    assert time.monotonic() - started < 3.5
+
+
+def test_a_client_passed_in_is_not_rewired(api: FaultServer, make_cal: Any) -> None:
+    import httpx
+
+    own = httpx.Client()
+    before = own._transport._pool._network_backend  # type: ignore[attr-defined]
+    make_cal(http_client=own)
+    assert own._transport._pool._network_backend is before  # type: ignore[attr-defined]
+    own.close()
+
+
+def test_an_owned_client_is_bound_by_the_deadline(make_cal: Any) -> None:
+    from calcom._deadline_io import _Backend
+
+    cal = make_cal()
+    assert isinstance(cal._http._transport._pool._network_backend, _Backend)
 
 
 async def test_async_deadline_cuts_a_drip_and_a_hang(api: FaultServer, make_async_cal: Any) -> None:

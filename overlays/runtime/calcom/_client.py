@@ -26,6 +26,8 @@ from . import _exceptions as exc
 from ._arguments import check_timeout
 from ._auth import Credentials, OnTokenRefresh, RefreshFlow, TokenPair
 from ._config import checked_headers, clean_base_url
+from ._deadline_io import bound_by_deadline
+from ._deadline_io import current as _call_deadline
 from ._endpoint import Operation, RequestOptions
 from ._lenient import StrictParseError, strict_parsing
 from ._plan import READ, REFRESH, SEND, SLEEP, Plan, Planner, RefreshAttempt
@@ -238,6 +240,8 @@ class Cal(_BaseClient, Root):
         Root.__init__(self, self)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client()
+        if http_client is None:
+            bound_by_deadline(self._http)
         # Reentrant: an on_token_refresh callback may itself use the client.
         self._refresh_lock = threading.RLock()
 
@@ -266,12 +270,22 @@ class Cal(_BaseClient, Root):
                 try:
                     kind = step[0]
                     if kind == SEND:
-                        result = opened = self._http.send(
-                            step[1], stream=True, follow_redirects=False
-                        )
+                        # The socket operations of this thread wait until the deadline
+                        # at most (calcom._deadline_io, for a client it wraps).
+                        token = _call_deadline.set(step[2])
+                        try:
+                            result = opened = self._http.send(
+                                step[1], stream=True, follow_redirects=False
+                            )
+                        finally:
+                            _call_deadline.reset(token)
                     elif kind == READ:
                         opened = None
-                        read_body(step[1], step[2], step[3], step[4])
+                        token = _call_deadline.set(step[3])
+                        try:
+                            read_body(step[1], step[2], step[3], step[4])
+                        finally:
+                            _call_deadline.reset(token)
                         result = None
                     elif kind == SLEEP:
                         self._sleep_for(step[1], step[2])

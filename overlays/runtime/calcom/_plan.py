@@ -322,12 +322,12 @@ class Planner:
                 raise self._deadline_error(request, deadline) from None
             except httpx.HTTPError as error:
                 timed_out = isinstance(error, httpx.TimeoutException)
-                if (
-                    timed_out
-                    and capped
-                    and (deadline.remaining() or 0.0) <= self.retry.initial_delay
+                if timed_out and (
+                    deadline.expired()
+                    or (capped and (deadline.remaining() or 0.0) <= self.retry.initial_delay)
                 ):
-                    # The timeout was the deadline's (it shrank the timeouts).
+                    # The timeout was the deadline's (it shrank the timeouts, or the
+                    # socket waits of calcom._deadline_io ended at it).
                     self._log(request, "deadline", started, attempt)
                     raise self._deadline_error(request, deadline) from error
                 self._log(request, "timeout" if timed_out else "connection error", started, attempt)
@@ -366,6 +366,8 @@ class Planner:
                         response=response,
                     ) from error
                 except httpx.HTTPError as error:
+                    if isinstance(error, httpx.TimeoutException) and deadline.expired():
+                        raise self._deadline_error(request, deadline) from error
                     # The status arrived, the body did not: for a GET, ask again.
                     wait = self._no_answer_wait(request, error, attempt, max_retries, deadline)
                     if wait is None:
