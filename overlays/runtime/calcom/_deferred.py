@@ -8,6 +8,11 @@ attribute read on it (`BookingOutput.from_dict`) imports the real class and
 puts it in the stand-in's place, so later calls find the class itself at no
 cost. `to_dict` needs real classes (it dispatches with isinstance) and imports
 them for real.
+
+Only the generated model modules' own globals hold stand-ins: `calcom.models.X`
+is always the class itself. (`typing.get_type_hints` on a model may resolve a
+field's model to its stand-in until that model has been used; the stand-in's
+repr says so.)
 """
 
 from __future__ import annotations
