@@ -16,6 +16,7 @@ import inspect
 import logging
 import operator
 import re
+import sys
 import types
 import typing
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -596,6 +597,11 @@ class _Signature(inspect.Signature):
 
     def __str__(self) -> str:
         return _QUALIFIERS.sub("", super().__str__())
+
+    if sys.version_info >= (3, 13):
+        # pydoc of 3.13 prints long signatures one parameter a line, through format().
+        def format(self, *, max_width: int | None = None) -> str:
+            return _QUALIFIERS.sub("", super().format(max_width=max_width))
 
 
 # Module paths inspect puts before a class name: the generated models' and types',
