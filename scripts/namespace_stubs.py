@@ -139,14 +139,10 @@ def read_item_type(models_dir: Path, facts: Facts) -> None:
                     return
 
 
-def _without_unset(annotation: str) -> str:
-    members = [m.strip() for m in _split_union(annotation)]
-    kept = [m for m in members if m != "Unset"]
-    return " | ".join(kept) or annotation
-
-
-def _split_union(annotation: str) -> list[str]:
-    node = ast.parse(annotation, mode="eval").body
+def without_unset(annotation: str | ast.expr) -> str:
+    """`int | None | Unset` -> `int | None`: the members of a union, minus Unset
+    (also for scripts/surface_lock.py and scripts/reference.py)."""
+    node = ast.parse(annotation, mode="eval").body if isinstance(annotation, str) else annotation
     members: list[ast.expr] = []
 
     def split(expr: ast.expr) -> None:
@@ -157,7 +153,8 @@ def _split_union(annotation: str) -> list[str]:
             members.append(expr)
 
     split(node)
-    return [ast.unparse(m) for m in members]
+    kept = [ast.unparse(m) for m in members if ast.unparse(m) != "Unset"]
+    return " | ".join(kept) or ast.unparse(node)
 
 
 def _render_params(params: list[Param]) -> str:
@@ -185,10 +182,10 @@ def signatures(facts: Facts) -> list[list[Param]]:
     with_fields = []
     for param in facts.params:
         if param.name == "body":
-            annotation = _without_unset(param.annotation) if param.annotation else None
+            annotation = without_unset(param.annotation) if param.annotation else None
             with_body.append(Param("body", annotation, None, param.positional))
         elif param.name in facts.required_fields:
-            annotation = _without_unset(param.annotation) if param.annotation else None
+            annotation = without_unset(param.annotation) if param.annotation else None
             with_fields.append(Param(param.name, annotation, None, param.positional))
         elif param.name in fields:
             with_fields.append(param)
@@ -202,7 +199,7 @@ def required_params(facts: Facts) -> list[Param]:
     """One parameter list for runtime introspection and the docs: the fields every
     variant of the body needs are required (unless `body=` is given)."""
     return [
-        Param(p.name, _without_unset(p.annotation) if p.annotation else None, None, p.positional)
+        Param(p.name, without_unset(p.annotation) if p.annotation else None, None, p.positional)
         if p.name in facts.required_fields
         else p
         for p in facts.params

@@ -28,6 +28,7 @@ from openapi_python_client.strings import PythonIdentifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import namespace_stubs  # noqa: E402
 import surface_lock  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +93,7 @@ def read_models(generated_dir: Path) -> dict[str, Model]:
                     model.fields.append(
                         {
                             "name": name,
-                            "type": surface_lock._without_unset(item.annotation),
+                            "type": namespace_stubs.without_unset(item.annotation),
                             "required": item.value is None,
                             "doc": _first_paragraph(doc),
                         }

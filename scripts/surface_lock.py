@@ -64,22 +64,6 @@ def _module_tree(module: Path) -> ast.Module:
     return ast.parse(module.read_text(), filename=str(module))
 
 
-def _without_unset(annotation: ast.expr) -> str:
-    """`int | None | Unset` -> `int | None`: the members of a union, minus Unset."""
-    members: list[ast.expr] = []
-
-    def split(node: ast.expr) -> None:
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            split(node.left)
-            split(node.right)
-        else:
-            members.append(node)
-
-    split(annotation)
-    kept = [ast.unparse(m) for m in members if ast.unparse(m) != "Unset"]
-    return " | ".join(kept) or ast.unparse(annotation)
-
-
 def parameters(function: ast.FunctionDef) -> list[dict[str, Any]]:
     """The parameters of a `_get_kwargs`: name, type (without Unset), default (None:
     required) and whether it is positional (a path parameter)."""
@@ -92,7 +76,9 @@ def parameters(function: ast.FunctionDef) -> list[dict[str, Any]]:
     return [
         {
             "name": arg.arg,
-            "type": _without_unset(arg.annotation) if arg.annotation is not None else None,
+            "type": namespace_stubs.without_unset(arg.annotation)
+            if arg.annotation is not None
+            else None,
             "default": ast.unparse(default) if default is not None else None,
             "positional": is_positional,
         }
