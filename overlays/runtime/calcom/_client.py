@@ -291,7 +291,7 @@ class Cal(_BaseClient, Root):
                         self._sleep_for(step[1], step[2])
                         result = None
                     elif kind == REFRESH:
-                        self._ensure_fresh_token(step[1], step[2])
+                        self._ensure_fresh_token(step[1], step[2], step[3])
                         result = None
                     else:
                         self._hand_over()
@@ -313,11 +313,11 @@ class Cal(_BaseClient, Root):
         else:
             time.sleep(seconds)
 
-    def _ensure_fresh_token(self, stale: TokenPair | None, deadline: Deadline) -> None:
+    def _ensure_fresh_token(self, stale: TokenPair | None, deadline: Deadline, seen: int) -> None:
+        """`seen`: the refreshes that had ended when the call began."""
         creds = self._credentials
         if not creds.can_refresh:
             return
-        seen = creds.refresh_attempts
         # Concurrent calls queue here; the first refreshes, the others share its outcome.
         left = deadline.remaining()
         if not self._refresh_lock.acquire(timeout=-1 if left is None else max(left, 0.0)):
@@ -475,7 +475,7 @@ class AsyncCal(_BaseClient, AsyncRoot):
                         await self._sleep_for(step[1], step[2])
                         result = None
                     elif kind == REFRESH:
-                        await self._ensure_fresh_token(step[1], step[2])
+                        await self._ensure_fresh_token(step[1], step[2], step[3])
                         result = None
                     else:
                         await self._hand_over()
@@ -509,11 +509,12 @@ class AsyncCal(_BaseClient, AsyncRoot):
             lock = self._refresh_locks[loop]
         return lock
 
-    async def _ensure_fresh_token(self, stale: TokenPair | None, deadline: Deadline) -> None:
+    async def _ensure_fresh_token(
+        self, stale: TokenPair | None, deadline: Deadline, seen: int
+    ) -> None:
         creds = self._credentials
         if not creds.can_refresh:
             return
-        seen = creds.refresh_attempts
         # Concurrent calls queue here; the first refreshes, the others share its outcome.
         lock = self._lock()
         left = deadline.remaining()

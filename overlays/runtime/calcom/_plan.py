@@ -299,8 +299,11 @@ class Planner:
         if creds.pending is not None:
             yield (HAND_OVER,)
         tokens = creds.tokens
+        # The refreshes that ended before this call began: one that fails after it
+        # began is this call's outcome too, not a reason to send the token again.
+        seen = creds.refresh_attempts
         if tokens is not None and tokens.expiring():
-            yield (REFRESH, tokens, deadline)
+            yield (REFRESH, tokens, deadline, seen)
         max_retries = self._retries(options)
         attempt = 0
         refreshed = False
@@ -310,6 +313,7 @@ class Planner:
         while True:
             if request is None:
                 tokens_used = creds.tokens
+                seen = creds.refresh_attempts
                 request = self._build_request(self._http, operation, kwargs, options)
                 hops = 0
             started = time.perf_counter()
@@ -387,7 +391,7 @@ class Planner:
                 continue
             if self._refresh_may_help(response, refreshed):
                 refreshed = True
-                yield (REFRESH, tokens_used, deadline)
+                yield (REFRESH, tokens_used, deadline, seen)
                 request = None
                 continue
             wait = self._retry_wait(response, attempt, max_retries)
